@@ -1,0 +1,378 @@
+import type { OutputTag } from '../common/output-tag.js';
+import type { Sink } from '../sinks/sink.js';
+import type { StreamExecutionEnvironment } from '../environment/stream-execution-environment.js';
+import type { StreamOperatorFactory } from '../operators/stream-operator.js';
+import type { StreamPartitioner } from '../partitioner/stream-partitioner.js';
+import type {
+  CoFlatMapFunction,
+  CoMapFunction,
+  FilterFunction,
+  FlatMapFunction,
+  KeySelector,
+  MapFunction,
+  Partitioner,
+  ReduceFunction,
+  SinkFunction,
+} from '../functions/function-types.js';
+import type { CoProcessFunction, KeyedProcessContext, ProcessFunctionLike } from '../functions/process-function.js';
+import type { AggregationType, FieldExpression } from '../operators/aggregation.js';
+import { toKeySelector } from '../functions/function-types.js';
+import {
+  OneInputTransformation,
+  PartitionTransformation,
+  SideOutputTransformation,
+  Transformation,
+  TwoInputTransformation,
+  UnionTransformation,
+} from '../transformations/transformation.js';
+import { SimpleOperatorFactory } from '../operators/simple-operator-factory.js';
+import { StreamMap } from '../operators/stream-map.js';
+import { StreamFlatMap } from '../operators/stream-flat-map.js';
+import { StreamFilter } from '../operators/stream-filter.js';
+import { ProcessOperator } from '../operators/process-operator.js';
+import { StreamGroupedReduce } from '../operators/stream-grouped-reduce.js';
+import { aggregationReducer } from '../operators/aggregation.js';
+import { CoProcessOperator, CoStreamFlatMap, CoStreamMap } from '../operators/co-operators.js';
+import { SinkFunctionOperator, SinkWriterOperator } from '../operators/sink-operators.js';
+import {
+  BroadcastPartitioner,
+  CustomPartitionerWrapper,
+  ForwardPartitioner,
+  GlobalPartitioner,
+  KeyGroupStreamPartitioner,
+  RebalancePartitioner,
+  RescalePartitioner,
+  ShufflePartitioner,
+} from '../partitioner/partitioners.js';
+import { PrintSink } from '../sinks/print-sink.js';
+import { CollectSink } from '../sinks/collect-sink.js';
+import { checkMaxParallelism, checkParallelism } from './parallelism-checks.js';
+
+/**
+ * The DataStream API classes. They live in one module because they refer to each other in both
+ * directions (keyBy returns a KeyedStream, which is a DataStream), which separate ES modules
+ * could only express through an import cycle.
+ */
+export class DataStream<T> {
+  constructor(
+    protected readonly environment: StreamExecutionEnvironment,
+    protected readonly transformation: Transformation<T>,
+  ) {}
+
+  getExecutionEnvironment(): StreamExecutionEnvironment {
+    return this.environment;
+  }
+  /** @internal */
+  getTransformation(): Transformation<T> {
+    return this.transformation;
+  }
+  getParallelism(): number {
+    return this.transformation.parallelism ?? this.environment.getParallelism();
+  }
+
+  map<R>(mapper: MapFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Map', new SimpleOperatorFactory(() => new StreamMap(mapper)));
+  }
+  flatMap<R>(flatMapper: FlatMapFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Flat Map', new SimpleOperatorFactory(() => new StreamFlatMap(flatMapper)));
+  }
+  filter(filter: FilterFunction<T>): SingleOutputStreamOperator<T> {
+    return this.transform('Filter', new SimpleOperatorFactory(() => new StreamFilter(filter)));
+  }
+  process<R>(fn: ProcessFunctionLike<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Process', new SimpleOperatorFactory(() => new ProcessOperator(fn)));
+  }
+
+  keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {
+    return new KeyedStream(this.environment, this.transformation, toKeySelector(keySelector));
+  }
+  union(...others: DataStream<T>[]): DataStream<T> {
+    const inputs = [this.transformation, ...others.map((o) => o.transformation)];
+    return new DataStream(this.environment, new UnionTransformation(this.environment.newId(), inputs));
+  }
+  connect<R>(other: DataStream<R>): ConnectedStreams<T, R> {
+    return new ConnectedStreams(this.environment, this, other);
+  }
+
+  rebalance(): DataStream<T> {
+    return this.partition(new RebalancePartitioner());
+  }
+  rescale(): DataStream<T> {
+    return this.partition(new RescalePartitioner());
+  }
+  shuffle(): DataStream<T> {
+    return this.partition(new ShufflePartitioner());
+  }
+  broadcast(): DataStream<T> {
+    return this.partition(new BroadcastPartitioner());
+  }
+  global(): DataStream<T> {
+    return this.partition(new GlobalPartitioner());
+  }
+  forward(): DataStream<T> {
+    return this.partition(new ForwardPartitioner());
+  }
+  partitionCustom<K>(partitioner: Partitioner<K>, keySelector: KeySelector<T, K>): DataStream<T> {
+    return this.partition(new CustomPartitionerWrapper(partitioner, toKeySelector(keySelector)));
+  }
+
+  print(sinkIdentifier?: string): DataStreamSink<T> {
+    const sink = new PrintSink<T>(sinkIdentifier, false);
+    return this.addSinkOperator('Print to Std. Out', new SimpleOperatorFactory(() => new SinkWriterOperator(sink)));
+  }
+  printToErr(sinkIdentifier?: string): DataStreamSink<T> {
+    const sink = new PrintSink<T>(sinkIdentifier, true);
+    return this.addSinkOperator('Print to Std. Err', new SimpleOperatorFactory(() => new SinkWriterOperator(sink)));
+  }
+  sinkTo(sink: Sink<T>): DataStreamSink<T> {
+    return this.addSinkOperator(`Sink: ${sink.defaultName}`, new SimpleOperatorFactory(() => new SinkWriterOperator(sink)));
+  }
+  addSink(sinkFunction: SinkFunction<T>): DataStreamSink<T> {
+    return this.addSinkOperator('Sink: Unnamed', new SimpleOperatorFactory(() => new SinkFunctionOperator(sinkFunction)));
+  }
+
+  /**
+   * Runs the job and returns what reached this stream (Flink's `executeAndCollect`). With a limit
+   * the job is canceled once that many records arrived, so it also works on unbounded streams.
+   */
+  async executeAndCollect(jobNameOrLimit?: string | number, limit?: number): Promise<T[]> {
+    const jobName = typeof jobNameOrLimit === 'string' ? jobNameOrLimit : undefined;
+    const max = typeof jobNameOrLimit === 'number' ? jobNameOrLimit : limit;
+    if (max !== undefined && (!Number.isInteger(max) || max < 1)) {
+      throw new TypeError(`Invalid collect limit ${max}: expected an integer >= 1.`);
+    }
+    const sink = new CollectSink<T>(max);
+    const sinkStream = this.addSinkOperator('Sink: Collect Sink', new SimpleOperatorFactory(() => new SinkWriterOperator(sink)));
+    const client = await this.environment.executeAsync(jobName);
+    const operatorId = this.environment.lastOperatorIdOf(sinkStream.getTransformation().id);
+    const finished = client.getJobExecutionResult();
+    // Rejections are observed below; this keeps an early rejection from going unhandled meanwhile.
+    finished.catch(() => undefined);
+    const collected = (await client.getCollectedResults(operatorId, max)) as T[];
+    if (max !== undefined && collected.length >= max) {
+      await client.cancel();
+      await finished.catch(() => undefined);
+      return collected.slice(0, max);
+    }
+    await finished;
+    return collected;
+  }
+
+  protected transform<R>(name: string, factory: StreamOperatorFactory, keySelector?: (value: T) => unknown): SingleOutputStreamOperator<R> {
+    const t = new OneInputTransformation<T, R>(this.environment.newId(), name, this.transformation, factory, keySelector);
+    this.environment.addOperator(t);
+    return new SingleOutputStreamOperator(this.environment, t);
+  }
+
+  protected partition(partitioner: StreamPartitioner<T>): DataStream<T> {
+    return new DataStream(this.environment, new PartitionTransformation(this.environment.newId(), this.transformation, partitioner));
+  }
+
+  private addSinkOperator(name: string, factory: StreamOperatorFactory): DataStreamSink<T> {
+    const keySelector = this instanceof KeyedStream ? (this as KeyedStream<T, unknown>).getKeySelector() : undefined;
+    const t = new OneInputTransformation<T, never>(this.environment.newId(), name, this.transformation, factory, keySelector, true);
+    this.environment.addOperator(t);
+    return new DataStreamSink(t);
+  }
+}
+
+export class SingleOutputStreamOperator<T> extends DataStream<T> {
+  name(name: string): this {
+    this.transformation.name = name;
+    return this;
+  }
+  getName(): string {
+    return this.transformation.name;
+  }
+  uid(uid: string): this {
+    if (uid.length === 0) throw new TypeError('The uid must not be empty.');
+    this.transformation.uid = uid;
+    return this;
+  }
+  setParallelism(parallelism: number): this {
+    checkParallelism(parallelism, `operator '${this.transformation.name}'`);
+    this.transformation.parallelism = parallelism;
+    return this;
+  }
+  setMaxParallelism(maxParallelism: number): this {
+    checkMaxParallelism(maxParallelism, `operator '${this.transformation.name}'`);
+    this.transformation.maxParallelism = maxParallelism;
+    return this;
+  }
+  slotSharingGroup(group: string): this {
+    if (group.length === 0) throw new TypeError('The slot sharing group name must not be empty.');
+    this.transformation.slotSharingGroup = group;
+    return this;
+  }
+  disableChaining(): this {
+    this.transformation.chainingStrategy = 'NEVER';
+    return this;
+  }
+  startNewChain(): this {
+    this.transformation.chainingStrategy = 'HEAD';
+    return this;
+  }
+  setBufferTimeout(timeoutMillis: number): this {
+    this.transformation.bufferTimeout = timeoutMillis;
+    return this;
+  }
+  /** The records a process function emitted with `ctx.output(tag, value)`. */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    return new DataStream(this.environment, new SideOutputTransformation<X>(this.environment.newId(), this.transformation, tag));
+  }
+}
+
+export class DataStreamSource<T> extends SingleOutputStreamOperator<T> {
+  constructor(
+    environment: StreamExecutionEnvironment,
+    transformation: Transformation<T>,
+    private readonly nonParallel: boolean,
+  ) {
+    super(environment, transformation);
+    environment.addOperator(transformation);
+  }
+  override setParallelism(parallelism: number): this {
+    if (this.nonParallel && parallelism !== 1) {
+      throw new TypeError(`The parallelism of non parallel operator must be 1 ('${this.transformation.name}' was given ${parallelism}).`);
+    }
+    return super.setParallelism(parallelism);
+  }
+}
+
+export class DataStreamSink<T> {
+  constructor(private readonly transformation: Transformation<T>) {}
+  /** @internal */
+  getTransformation(): Transformation<T> {
+    return this.transformation;
+  }
+  name(name: string): this {
+    this.transformation.name = name;
+    return this;
+  }
+  uid(uid: string): this {
+    this.transformation.uid = uid;
+    return this;
+  }
+  setParallelism(parallelism: number): this {
+    checkParallelism(parallelism, `sink '${this.transformation.name}'`);
+    this.transformation.parallelism = parallelism;
+    return this;
+  }
+  setMaxParallelism(maxParallelism: number): this {
+    checkMaxParallelism(maxParallelism, `sink '${this.transformation.name}'`);
+    this.transformation.maxParallelism = maxParallelism;
+    return this;
+  }
+  slotSharingGroup(group: string): this {
+    this.transformation.slotSharingGroup = group;
+    return this;
+  }
+  disableChaining(): this {
+    this.transformation.chainingStrategy = 'NEVER';
+    return this;
+  }
+  startNewChain(): this {
+    this.transformation.chainingStrategy = 'HEAD';
+    return this;
+  }
+}
+
+/** A stream partitioned by key: reductions and keyed process functions see one key at a time. */
+export class KeyedStream<T, K> extends DataStream<T> {
+  private readonly keySelector: (value: T) => K;
+
+  constructor(environment: StreamExecutionEnvironment, input: Transformation<T>, keySelector: (value: T) => K) {
+    super(environment, new PartitionTransformation(environment.newId(), input, new KeyGroupStreamPartitioner(keySelector)));
+    this.keySelector = keySelector;
+  }
+
+  getKeySelector(): (value: T) => K {
+    return this.keySelector;
+  }
+
+  override map<R>(mapper: MapFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Map', new SimpleOperatorFactory(() => new StreamMap(mapper)), this.keySelector);
+  }
+  override flatMap<R>(flatMapper: FlatMapFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Flat Map', new SimpleOperatorFactory(() => new StreamFlatMap(flatMapper)), this.keySelector);
+  }
+  override filter(filter: FilterFunction<T>): SingleOutputStreamOperator<T> {
+    return this.transform('Filter', new SimpleOperatorFactory(() => new StreamFilter(filter)), this.keySelector);
+  }
+  override process<R>(fn: ProcessFunctionLike<T, R, KeyedProcessContext<K>> | ProcessFunctionLike<T, R>): SingleOutputStreamOperator<R> {
+    const selector = this.keySelector;
+    return this.transform('KeyedProcess', new SimpleOperatorFactory(() => new ProcessOperator<T, R>(fn as ProcessFunctionLike<T, R>, selector)), selector);
+  }
+
+  reduce(reducer: ReduceFunction<T>): SingleOutputStreamOperator<T> {
+    const selector = this.keySelector;
+    return this.transform('Keyed Reduce', new SimpleOperatorFactory(() => new StreamGroupedReduce(reducer, selector)), selector);
+  }
+  sum(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.aggregate('SUM', field);
+  }
+  min(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.aggregate('MIN', field);
+  }
+  max(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.aggregate('MAX', field);
+  }
+  minBy(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.aggregate('MINBY', field);
+  }
+  maxBy(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.aggregate('MAXBY', field);
+  }
+
+  private aggregate(type: AggregationType, field: FieldExpression): SingleOutputStreamOperator<T> {
+    const reducer = aggregationReducer<T>(type, field);
+    const selector = this.keySelector;
+    return this.transform('Keyed Aggregation', new SimpleOperatorFactory(() => new StreamGroupedReduce(reducer, selector)), selector);
+  }
+}
+
+/** Two streams of possibly different types, processed by one co-function (Flink's ConnectedStreams). */
+export class ConnectedStreams<IN1, IN2> {
+  constructor(
+    private readonly environment: StreamExecutionEnvironment,
+    private readonly first: DataStream<IN1>,
+    private readonly second: DataStream<IN2>,
+  ) {}
+
+  getFirstInput(): DataStream<IN1> {
+    return this.first;
+  }
+  getSecondInput(): DataStream<IN2> {
+    return this.second;
+  }
+
+  keyBy<K1, K2>(keySelector1: KeySelector<IN1, K1>, keySelector2: KeySelector<IN2, K2>): ConnectedStreams<IN1, IN2> {
+    return new ConnectedStreams(this.environment, this.first.keyBy(keySelector1), this.second.keyBy(keySelector2));
+  }
+
+  map<R>(fn: CoMapFunction<IN1, IN2, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Co-Map', new SimpleOperatorFactory(() => new CoStreamMap(fn)));
+  }
+  flatMap<R>(fn: CoFlatMapFunction<IN1, IN2, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Co-Flat Map', new SimpleOperatorFactory(() => new CoStreamFlatMap(fn)));
+  }
+  process<R>(fn: CoProcessFunction<IN1, IN2, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Co-Process', new SimpleOperatorFactory(() => new CoProcessOperator(fn)));
+  }
+
+  private transform<R>(name: string, factory: StreamOperatorFactory): SingleOutputStreamOperator<R> {
+    const k1 = this.first instanceof KeyedStream ? (this.first as KeyedStream<IN1, unknown>).getKeySelector() : undefined;
+    const k2 = this.second instanceof KeyedStream ? (this.second as KeyedStream<IN2, unknown>).getKeySelector() : undefined;
+    const t = new TwoInputTransformation<IN1, IN2, R>(
+      this.environment.newId(),
+      name,
+      this.first.getTransformation(),
+      this.second.getTransformation(),
+      factory,
+      k1,
+      k2,
+    );
+    this.environment.addOperator(t);
+    return new SingleOutputStreamOperator(this.environment, t);
+  }
+}

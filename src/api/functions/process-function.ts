@@ -1,0 +1,43 @@
+import type { OutputTag } from '../common/output-tag.js';
+import type { Collector } from '../common/records.js';
+import { AbstractRichFunction } from './rich-function.js';
+
+/** Time services of a process function. Timers arrive with event time (a later issue). */
+export interface TimerService {
+  currentProcessingTime(): number;
+  currentWatermark(): number;
+  registerProcessingTimeTimer(time: number): void;
+  registerEventTimeTimer(time: number): void;
+  deleteProcessingTimeTimer(time: number): void;
+  deleteEventTimeTimer(time: number): void;
+}
+
+export interface ProcessContext {
+  /** The current record's timestamp, or undefined when it has none. */
+  timestamp(): number | undefined;
+  timerService(): TimerService;
+  /** Emits to a side output. */
+  output<X>(tag: OutputTag<X>, value: X): void;
+}
+
+export interface KeyedProcessContext<K> extends ProcessContext {
+  getCurrentKey(): K;
+}
+
+export abstract class ProcessFunction<I, O> extends AbstractRichFunction {
+  abstract processElement(value: I, ctx: ProcessContext, out: Collector<O>): void;
+}
+
+export abstract class KeyedProcessFunction<K, I, O> extends AbstractRichFunction {
+  abstract processElement(value: I, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+}
+
+export abstract class CoProcessFunction<IN1, IN2, O> extends AbstractRichFunction {
+  abstract processElement1(value: IN1, ctx: ProcessContext, out: Collector<O>): void;
+  abstract processElement2(value: IN2, ctx: ProcessContext, out: Collector<O>): void;
+}
+
+/** A process function given as a lambda or as an object with `processElement`. */
+export type ProcessFunctionLike<I, O, C extends ProcessContext = ProcessContext> =
+  | ((value: I, ctx: C, out: Collector<O>) => void)
+  | { processElement(value: I, ctx: C, out: Collector<O>): void };

@@ -1,0 +1,70 @@
+/**
+ * The DataStream API that jobs import from 'flink-ts'.
+ *
+ * ```ts
+ * import { StreamExecutionEnvironment } from 'flink-ts';
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * env.fromElements('a b', 'b c').flatMap((line: string, out) => line.split(' ').forEach((w) => out.collect(w))).print();
+ * await env.execute('words');
+ * ```
+ */
+export { StreamExecutionEnvironment } from './environment/stream-execution-environment.js';
+export { JobExecutionResult, DetachedJobExecutionResult, JobExecutionException } from './environment/job-execution-result.js';
+export type { JobClient, JobStatus } from './environment/job-client.js';
+export {
+  DataStream,
+  SingleOutputStreamOperator,
+  DataStreamSource,
+  DataStreamSink,
+  KeyedStream,
+  ConnectedStreams,
+} from './datastream/data-stream.js';
+export type {
+  MapFunction,
+  FlatMapFunction,
+  FilterFunction,
+  ReduceFunction,
+  KeySelector,
+  CoMapFunction,
+  CoFlatMapFunction,
+  SinkFunction,
+  SinkContext,
+  Partitioner,
+} from './functions/function-types.js';
+export {
+  AbstractRichFunction,
+  RichMapFunction,
+  RichFlatMapFunction,
+  RichFilterFunction,
+  RichReduceFunction,
+  RichSinkFunction,
+  RichCoMapFunction,
+  RichCoFlatMapFunction,
+} from './functions/rich-function.js';
+export { ProcessFunction, KeyedProcessFunction, CoProcessFunction } from './functions/process-function.js';
+export type { ProcessContext, KeyedProcessContext, TimerService, ProcessFunctionLike } from './functions/process-function.js';
+export type { Collector } from './common/records.js';
+export { OutputTag } from './common/output-tag.js';
+export { RuntimeContext } from './common/runtime-context.js';
+export type { TaskInfo, JobInfo, OpenContext } from './common/runtime-context.js';
+export { IntCounter, LongCounter, DoubleCounter } from './common/accumulators.js';
+export type { Accumulator } from './common/accumulators.js';
+export { WatermarkStrategy } from './common/watermark-strategy.js';
+export { ParameterTool } from './utils/parameter-tool.js';
+export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus, Boundedness } from './sources/source.js';
+export type { Sink, SinkWriter, SinkWriterContext } from './sinks/sink.js';
+export { DataGeneratorSource } from './sources/datagen/data-generator-source.js';
+export type { GeneratorFunction } from './sources/datagen/data-generator-source.js';
+export { RateLimiterStrategy } from './sources/datagen/rate-limiter-strategy.js';
+export { NumberSequenceSource } from './sources/number-sequence-source.js';
+export { TextFileSource } from './sources/text-file-source.js';
+export { SocketTextSource } from './sources/socket-text-source.js';
+export { CollectionSource } from './sources/collection-source.js';
+export { FileSink } from './sinks/file-sink.js';
+export { DefaultRollingPolicy, OnCheckpointRollingPolicy } from './sinks/rolling-policy.js';
+export { OutputFileConfig } from './sinks/output-file-config.js';
+export { DateTimeBucketAssigner, BasePathBucketAssigner } from './sinks/bucket-assigner.js';
+export type { BucketAssigner } from './sinks/bucket-assigner.js';
+export { PrintSink } from './sinks/print-sink.js';
+export { SimpleStringEncoder } from './common/serialization/simple-string-encoder.js';
+export type { Encoder } from './common/serialization/encoder.js';

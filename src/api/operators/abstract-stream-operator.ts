@@ -1,0 +1,56 @@
+import type { Output } from '../common/records.js';
+import type { RuntimeContext } from '../common/runtime-context.js';
+import type { OperatorSetup, RuntimeExecutionMode, StreamOperator } from './stream-operator.js';
+import { isRichFunction } from '../functions/rich-function.js';
+import { NO_TIMESTAMP } from '../common/records.js';
+
+/** Common plumbing: keeps the setup, forwards watermarks, drives a rich user function's lifecycle. */
+export abstract class AbstractStreamOperator<OUT> implements StreamOperator {
+  protected output!: Output<OUT>;
+  protected runtimeContext!: RuntimeContext;
+  protected runtimeMode: RuntimeExecutionMode = 'STREAMING';
+  protected setupInfo!: OperatorSetup;
+  protected currentWatermark = Number.NEGATIVE_INFINITY;
+
+  constructor(protected readonly userFunction?: unknown) {}
+
+  setup(setup: OperatorSetup): void {
+    this.setupInfo = setup;
+    this.output = setup.output as Output<OUT>;
+    this.runtimeContext = setup.runtimeContext;
+    this.runtimeMode = setup.runtimeMode;
+    if (isRichFunction(this.userFunction)) this.userFunction.setRuntimeContext(setup.runtimeContext);
+  }
+
+  async open(): Promise<void> {
+    if (isRichFunction(this.userFunction)) await this.userFunction.open({});
+  }
+
+  finish(): void | Promise<void> {
+    // Operators that buffer override this to emit at end of input.
+  }
+
+  async close(): Promise<void> {
+    if (isRichFunction(this.userFunction)) await this.userFunction.close();
+  }
+
+  processWatermark(watermark: number): void {
+    this.currentWatermark = watermark;
+    this.output.emitWatermark(watermark);
+  }
+}
+
+/** A Collector over an operator output that stamps the current record's timestamp. */
+export class TimestampedCollector<T> {
+  timestamp = NO_TIMESTAMP;
+  constructor(private readonly output: Output<T>) {}
+  collect(value: T): void {
+    this.output.collect(value, this.timestamp);
+  }
+}
+
+/** Emits what a flatMap-style function returned, when it returned an iterable instead of collecting. */
+export function emitReturned<T>(returned: Iterable<T> | void, out: { collect(value: T): void }): void {
+  if (returned === undefined || returned === null) return;
+  for (const value of returned) out.collect(value);
+}

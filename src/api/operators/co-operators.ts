@@ -1,0 +1,107 @@
+import type { Collector } from '../common/records.js';
+import type { OutputTag } from '../common/output-tag.js';
+import type { CoFlatMapFunction, CoMapFunction } from '../functions/function-types.js';
+import type { CoProcessFunction, ProcessContext, TimerService } from '../functions/process-function.js';
+import type { TwoInputStreamOperator } from './stream-operator.js';
+import { NO_TIMESTAMP } from '../common/records.js';
+import { AbstractStreamOperator, TimestampedCollector, emitReturned } from './abstract-stream-operator.js';
+
+/**
+ * Two-input operators take the minimum of both inputs' watermarks, as Flink's do; until both
+ * inputs have sent one, the smaller is -Infinity and nothing is forwarded.
+ */
+abstract class AbstractTwoInputOperator<IN1, IN2, OUT>
+  extends AbstractStreamOperator<OUT>
+  implements TwoInputStreamOperator<IN1, IN2>
+{
+  private watermark1 = Number.NEGATIVE_INFINITY;
+  private watermark2 = Number.NEGATIVE_INFINITY;
+
+  abstract processElement1(value: IN1, timestamp: number): void;
+  abstract processElement2(value: IN2, timestamp: number): void;
+
+  processWatermark1(watermark: number): void {
+    this.watermark1 = watermark;
+    this.advance();
+  }
+  processWatermark2(watermark: number): void {
+    this.watermark2 = watermark;
+    this.advance();
+  }
+  private advance(): void {
+    const combined = Math.min(this.watermark1, this.watermark2);
+    if (combined > this.currentWatermark) super.processWatermark(combined);
+  }
+}
+
+export class CoStreamMap<IN1, IN2, OUT> extends AbstractTwoInputOperator<IN1, IN2, OUT> {
+  constructor(private readonly fn: CoMapFunction<IN1, IN2, OUT>) {
+    super(fn);
+  }
+  processElement1(value: IN1, timestamp: number): void {
+    this.output.collect(this.fn.map1(value), timestamp);
+  }
+  processElement2(value: IN2, timestamp: number): void {
+    this.output.collect(this.fn.map2(value), timestamp);
+  }
+}
+
+export class CoStreamFlatMap<IN1, IN2, OUT> extends AbstractTwoInputOperator<IN1, IN2, OUT> {
+  private collector!: TimestampedCollector<OUT>;
+  constructor(private readonly fn: CoFlatMapFunction<IN1, IN2, OUT>) {
+    super(fn);
+  }
+  override async open(): Promise<void> {
+    this.collector = new TimestampedCollector(this.output);
+    await super.open();
+  }
+  processElement1(value: IN1, timestamp: number): void {
+    this.collector.timestamp = timestamp;
+    emitReturned(this.fn.flatMap1(value, this.collector), this.collector);
+  }
+  processElement2(value: IN2, timestamp: number): void {
+    this.collector.timestamp = timestamp;
+    emitReturned(this.fn.flatMap2(value, this.collector), this.collector);
+  }
+}
+
+export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputOperator<IN1, IN2, OUT> {
+  private collector!: TimestampedCollector<OUT>;
+  private currentTimestamp = NO_TIMESTAMP;
+  private readonly context: ProcessContext;
+
+  constructor(private readonly fn: CoProcessFunction<IN1, IN2, OUT>) {
+    super(fn);
+    const timerService: TimerService = {
+      currentProcessingTime: () => this.setupInfo.services.processingTime(),
+      currentWatermark: () => this.currentWatermark,
+      registerEventTimeTimer: unsupported,
+      registerProcessingTimeTimer: unsupported,
+      deleteEventTimeTimer: unsupported,
+      deleteProcessingTimeTimer: unsupported,
+    };
+    this.context = {
+      timestamp: () => (this.currentTimestamp === NO_TIMESTAMP ? undefined : this.currentTimestamp),
+      timerService: () => timerService,
+      output: <X>(tag: OutputTag<X>, value: X) => {
+        this.output.collectSide(tag, value, this.currentTimestamp);
+      },
+    };
+  }
+  override async open(): Promise<void> {
+    this.collector = new TimestampedCollector(this.output);
+    await super.open();
+  }
+  processElement1(value: IN1, timestamp: number): void {
+    this.collector.timestamp = this.currentTimestamp = timestamp;
+    this.fn.processElement1(value, this.context, this.collector as Collector<OUT>);
+  }
+  processElement2(value: IN2, timestamp: number): void {
+    this.collector.timestamp = this.currentTimestamp = timestamp;
+    this.fn.processElement2(value, this.context, this.collector as Collector<OUT>);
+  }
+}
+
+function unsupported(): never {
+  throw new Error('Timers are not supported yet in flink-ts: they arrive together with checkpointed keyed state.');
+}

@@ -1,0 +1,33 @@
+/**
+ * The flags of the commands that take a job file (`run`, `info`). They live here rather than in
+ * the command files because the argument splitter (cli-args.ts) must know which flags take a
+ * value, and bin/flink-ts uses it before oclif loads any command.
+ */
+import { Flags } from '@oclif/core';
+import { configurationFlags, parallelismFlag } from './cli-config.js';
+
+export const infoFlags = {
+  parallelism: parallelismFlag,
+  ...configurationFlags,
+};
+
+export const runFlags = {
+  parallelism: parallelismFlag,
+  detached: Flags.boolean({
+    char: 'd',
+    summary: 'Return once the job is submitted instead of waiting for its result (execution.attached=false).',
+    default: false,
+  }),
+  target: Flags.string({
+    char: 't',
+    summary: 'Where the job runs (execution.target). Available: local, a cluster inside this process.',
+    helpValue: '<target>',
+  }),
+  ...configurationFlags,
+};
+
+/** Commands whose first positional argument is a job file followed by the job's own arguments. */
+export const PROGRAM_COMMANDS: Readonly<Record<string, Readonly<Record<string, { type: string; char?: string }>>>> = {
+  run: runFlags,
+  info: infoFlags,
+};

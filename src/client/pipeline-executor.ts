@@ -1,0 +1,70 @@
+/**
+ * Execution targets (`-t`, `execution.target`) and the executor each one uses, as Flink's
+ * PipelineExecutorServiceLoader maps a target name to a PipelineExecutor.
+ */
+import type { JobClient } from '../api/environment/job-client.js';
+import type { StreamGraph } from '../api/graph/stream-graph.js';
+import type { Configuration } from '../config/configuration.js';
+import type { LogSink } from '../core/logger.js';
+import type { ProgramInfo } from '../runtime/jobgraph/program-info.js';
+import { FlinkTsError } from '../core/errors.js';
+
+/** Submits one pipeline (one `execute()` call) as a job. */
+export interface PipelineExecutor {
+  /**
+   * Resolves once the job has been submitted, with a handle on it. The handle's
+   * `getJobExecutionResult()` rejects with a JobExecutionException when the job fails or is canceled.
+   */
+  execute(graph: StreamGraph, program: ProgramInfo): Promise<JobClient>;
+}
+
+/** What every executor is built from. */
+export interface PipelineExecutorOptions {
+  readonly configuration: Configuration;
+  /** Where the cluster components log; their default sink when absent. */
+  readonly logSink?: LogSink;
+}
+
+/** Targets that exist today. */
+export const AVAILABLE_TARGETS = ['local'] as const;
+export type ExecutionTarget = (typeof AVAILABLE_TARGETS)[number];
+
+// Named in the error for an unknown target, so users learn the plan instead of guessing names.
+const PLANNED_TARGETS = 'remote, ssh-*, pool-* arrive with the cluster work';
+
+function isAvailableTarget(name: string): name is ExecutionTarget {
+  return (AVAILABLE_TARGETS as readonly string[]).includes(name);
+}
+
+/**
+ * Checks a target name.
+ * @throws FlinkTsError `ERR_INVALID_ARGUMENT` naming the available targets.
+ */
+export function checkExecutionTarget(name: string): ExecutionTarget {
+  if (isAvailableTarget(name)) return name;
+  throw new FlinkTsError(
+    'ERR_INVALID_ARGUMENT',
+    `Unknown target '${name}'. Available targets: ${AVAILABLE_TARGETS.join(', ')} (${PLANNED_TARGETS}).`,
+  );
+}
+
+/**
+ * Whether a client may return right after submission (`-d`). The local target's cluster lives in
+ * the client process, so a detached job would die with it.
+ */
+export function supportsDetached(target: ExecutionTarget): boolean {
+  switch (target) {
+    case 'local':
+      return false;
+  }
+}
+
+/** The executor of a target. Loaded lazily: `info` and `--help` never load the runtime. */
+export async function createPipelineExecutor(target: ExecutionTarget, options: PipelineExecutorOptions): Promise<PipelineExecutor> {
+  switch (target) {
+    case 'local': {
+      const { LocalExecutor } = await import('./local-executor.js');
+      return new LocalExecutor(options);
+    }
+  }
+}

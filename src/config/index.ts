@@ -1,0 +1,182 @@
+/**
+ * Configuration for flink-ts: option declarations with Flink's keys and defaults, an immutable typed
+ * {@link Configuration}, and the loader that merges defaults, `conf/config.yaml`, `FLINK_TS_PROPERTIES` and `-D`.
+ *
+ * @example
+ * ```ts
+ * import { loadConfiguration, NUM_TASK_SLOTS, HEARTBEAT_TIMEOUT, TASK_HEAP_SIZE } from '../config/index.js';
+ *
+ * const config = loadConfiguration({ dynamicProperties: ['taskmanager.numberOfTaskSlots=4'] });
+ * config.get(NUM_TASK_SLOTS);    // 4 (number)
+ * config.get(HEARTBEAT_TIMEOUT); // 50000 (milliseconds)
+ * config.get(TASK_HEAP_SIZE);    // undefined (number | undefined: declared without default)
+ * ```
+ * @module
+ */
+export type {
+  ConfigOption,
+  ConfigValue,
+  OptionExtras,
+  OptionType,
+  OptionValue,
+  RangeExtras,
+} from './config-option.js';
+export {
+  booleanOption,
+  durationOption,
+  enumOption,
+  intOption,
+  listOption,
+  memoryOption,
+  numberOption,
+  stringOption,
+} from './config-option.js';
+export type { ConfigErrorCode, ConfigLocation, ConfigProblem } from './config-errors.js';
+export { ConfigurationError } from './config-errors.js';
+export type { ToMapOptions } from './configuration.js';
+export { Configuration } from './configuration.js';
+export type { LoadConfigurationOptions, ResolvedConfDir } from './config-loader.js';
+export {
+  CONF_DIR_ENV,
+  CONFIG_FILE_NAME,
+  DEFAULT_CONF_DIR,
+  PROPERTIES_ENV,
+  loadConfiguration,
+  resolveConfDir,
+} from './config-loader.js';
+export { formatDuration, parseDuration } from './duration.js';
+export { formatMemorySize, parseMemorySize } from './memory-size.js';
+export type { ParseResult } from './option-value.js';
+export { describeExpected, formatOptionValue, parseOptionValue } from './option-value.js';
+export type { KeyMatch } from './option-registry.js';
+export { findOption, isPassthroughKey, lookupKey, suggestKey } from './option-registry.js';
+export type { OptionGroup } from './options.js';
+export {
+  ALIGNED_CHECKPOINT_TIMEOUT,
+  ALL_OPTIONS,
+  AUTO_WATERMARK_INTERVAL,
+  BLOB_SERVER_PORT,
+  BUFFER_TIMEOUT_ENABLED,
+  BUFFER_TIMEOUT_INTERVAL,
+  BUFFERS_PER_CHANNEL,
+  CHECKPOINT_STORAGE,
+  CHECKPOINTING_INTERVAL,
+  CHECKPOINTING_MODE,
+  CHECKPOINTING_TIMEOUT,
+  CHECKPOINTS_AFTER_TASKS_FINISH,
+  CHECKPOINTS_DIRECTORY,
+  CLIENT_HEARTBEAT_INTERVAL,
+  CLIENT_HEARTBEAT_TIMEOUT,
+  CLIENT_RETRY_PERIOD,
+  CLIENT_TIMEOUT,
+  CLUSTER_SECRET,
+  DATA_PORT,
+  ENABLE_UNALIGNED,
+  ERROR_REGISTRATION_DELAY,
+  EVENLY_SPREAD_OUT_SLOTS,
+  EXECUTION_ATTACHED,
+  EXECUTION_TARGET,
+  EXTERNALIZED_CHECKPOINT_RETENTION,
+  FAILOVER_STRATEGY,
+  FLOATING_BUFFERS_PER_GATE,
+  FS_SMALL_FILE_THRESHOLD,
+  GLOBAL_JOB_PARAMETERS_PREFIX,
+  HA_CLUSTER_ID,
+  HA_JOB_MANAGER_PORT_RANGE,
+  HA_MODE,
+  HA_STORAGE_PATH,
+  HEARTBEAT_INTERVAL,
+  HEARTBEAT_RPC_FAILURE_THRESHOLD,
+  HEARTBEAT_TIMEOUT,
+  HISTORY_SERVER_ARCHIVE_DIRS,
+  HISTORY_SERVER_ARCHIVE_REFRESH_INTERVAL,
+  HISTORY_SERVER_RETAINED_JOBS,
+  HISTORY_SERVER_WEB_ADDRESS,
+  HISTORY_SERVER_WEB_PORT,
+  INCREMENTAL_CHECKPOINTS,
+  INITIAL_REGISTRATION_TIMEOUT,
+  INTERNAL_PREFIX,
+  JOB_MANAGER_ARCHIVE_DIR,
+  JOB_MANAGER_BIND_HOST,
+  JOB_MANAGER_PROCESS_SIZE,
+  JOB_MANAGER_RPC_ADDRESS,
+  JOB_MANAGER_RPC_BIND_PORT,
+  JOB_MANAGER_RPC_PORT,
+  LOG_DIR,
+  LOG_MAX,
+  MANAGED_MEMORY_FRACTION,
+  MANAGED_MEMORY_SIZE,
+  MAX_BUFFERS_PER_CHANNEL,
+  MAX_CONCURRENT_CHECKPOINTS,
+  MAX_OVERDRAFT_BUFFERS_PER_GATE,
+  MAX_PARALLELISM,
+  MAX_REGISTRATION_TIMEOUT,
+  MAX_RETAINED_CHECKPOINTS,
+  MIN_PAUSE_BETWEEN_CHECKPOINTS,
+  NETWORK_MEMORY_FRACTION,
+  NETWORK_MEMORY_MAX,
+  NETWORK_MEMORY_MIN,
+  NETWORK_REQUEST_BACKOFF_INITIAL,
+  NETWORK_REQUEST_BACKOFF_MAX,
+  NUM_TASK_SLOTS,
+  OBJECT_REUSE,
+  OPERATOR_CHAINING,
+  OPERATOR_CHAINING_WITH_DIFFERENT_MAX_PARALLELISM,
+  OPTION_GROUPS,
+  PARALLELISM_DEFAULT,
+  PASSTHROUGH_PREFIXES,
+  PID_DIR,
+  PIPELINE_NAME,
+  REFUSED_REGISTRATION_DELAY,
+  REST_ADDRESS,
+  REST_ASYNC_STORE_DURATION,
+  REST_AWAIT_LEADER_TIMEOUT,
+  REST_BIND_ADDRESS,
+  REST_BIND_PORT,
+  REST_CLIENT_MAX_CONTENT_LENGTH,
+  REST_CONNECTION_TIMEOUT,
+  REST_IDLENESS_TIMEOUT,
+  REST_PORT,
+  REST_RETRY_DELAY,
+  REST_RETRY_MAX_ATTEMPTS,
+  REST_SERVER_MAX_CONTENT_LENGTH,
+  RESTART_EXPONENTIAL_ATTEMPTS,
+  RESTART_EXPONENTIAL_BACKOFF_MULTIPLIER,
+  RESTART_EXPONENTIAL_INITIAL_BACKOFF,
+  RESTART_EXPONENTIAL_JITTER,
+  RESTART_EXPONENTIAL_MAX_BACKOFF,
+  RESTART_EXPONENTIAL_RESET_THRESHOLD,
+  RESTART_FAILURE_RATE_DELAY,
+  RESTART_FAILURE_RATE_INTERVAL,
+  RESTART_FAILURE_RATE_MAX_FAILURES,
+  RESTART_FIXED_DELAY_ATTEMPTS,
+  RESTART_FIXED_DELAY_DELAY,
+  RESTART_STRATEGY,
+  RESTORE_MODE,
+  RUNTIME_MODE,
+  SAVEPOINT_DIRECTORY,
+  SAVEPOINT_IGNORE_UNCLAIMED_STATE,
+  SAVEPOINT_PATH,
+  SEGMENT_SIZE,
+  SHUTDOWN_IF_ATTACHED,
+  SHUTDOWN_ON_APPLICATION_FINISH,
+  SLOT_IDLE_TIMEOUT,
+  SLOT_REQUEST_TIMEOUT,
+  STATE_BACKEND,
+  SUBMIT_FAILED_JOB_ON_APPLICATION_ERROR,
+  TASK_HEAP_SIZE,
+  TASK_MANAGER_BIND_HOST,
+  TASK_MANAGER_FLINK_SIZE,
+  TASK_MANAGER_HOST,
+  TASK_MANAGER_PROCESS_SIZE,
+  TASK_MANAGER_REGISTRATION_DEADLINE,
+  TASK_MANAGER_REGISTRATION_TIMEOUT,
+  TASK_MANAGER_RPC_BIND_PORT,
+  TASK_MANAGER_RPC_PORT,
+  TASK_MANAGER_TIMEOUT,
+  TMP_DIRS,
+  TOLERABLE_FAILED_CHECKPOINTS,
+  WEB_CANCEL_ENABLE,
+  WEB_SUBMIT_ENABLE,
+  WEB_UPLOAD_DIR,
+} from './options.js';

@@ -1,0 +1,54 @@
+/**
+ * The project's error base. `code` is a stable string callers can branch on; a brand symbol makes
+ * `isFlinkTsError` work across module copies and worker threads, where `instanceof` does not.
+ */
+const BRAND = Symbol.for('flink-ts.error');
+
+export type ErrorCode =
+  | 'ERR_JOB_FAILED'
+  | 'ERR_JOB_CANCELED'
+  | 'ERR_PLAN_MISMATCH'
+  | 'ERR_INVALID_PROGRAM'
+  | 'ERR_PROGRAM_ABORTED'
+  | 'ERR_BUNDLE'
+  | 'ERR_ILLEGAL_STATE'
+  | 'ERR_WORKER_EXIT'
+  | 'ERR_PARTITION_NOT_FOUND'
+  | 'ERR_NO_RESOURCE'
+  | 'ERR_INVALID_ARGUMENT';
+
+export class FlinkTsError extends Error {
+  readonly code: ErrorCode;
+  readonly [BRAND] = true;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+Object.defineProperty(FlinkTsError.prototype, 'name', { value: 'FlinkTsError' });
+
+export function isFlinkTsError(e: unknown): e is FlinkTsError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** Normalises anything thrown into an Error, so callers can rely on `message` and `stack`. */
+export function ensureError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  return new Error(typeof e === 'string' ? e : `Non-error thrown: ${String(e)}`);
+}
+
+/**
+ * A failure as it crosses thread and process boundaries: Error instances do not survive
+ * structured clone with their class, so failures travel as this plain shape.
+ */
+export interface SerializedThrowable {
+  readonly class: string;
+  readonly message: string;
+  readonly stack: string;
+}
+
+export function serializeError(e: unknown): SerializedThrowable {
+  const err = ensureError(e);
+  return { class: err.name, message: err.message, stack: err.stack ?? `${err.name}: ${err.message}` };
+}

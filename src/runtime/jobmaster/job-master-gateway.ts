@@ -1,0 +1,11 @@
+import type { ExecutionAttemptId } from '../../core/ids.js';
+import type { SlotOffer } from '../taskexecutor/task-executor-gateway.js';
+import type { TaskStateReport } from '../worker/stream-task.js';
+
+/** What TaskExecutors may tell a JobMaster. */
+export interface JobMasterGateway {
+  offerSlots(taskManagerId: string, offers: readonly SlotOffer[]): Promise<void>;
+  updateTaskExecutionState(attemptId: ExecutionAttemptId, report: TaskStateReport): Promise<void>;
+  /** Operator events for the operator's coordinator (the collect sink's results). */
+  deliverCoordinationEvent(attemptId: ExecutionAttemptId, operatorId: string, payload: unknown): Promise<void>;
+}

@@ -1,0 +1,343 @@
+import type { AllocationId, ExecutionAttemptId } from '../../core/ids.js';
+import type { Logger } from '../../core/logger.js';
+import type { AccumulatorSnapshot } from '../../api/common/accumulators.js';
+import type { JobStatus } from '../../api/environment/job-client.js';
+import type { RpcService } from '../rpc/rpc-service.js';
+import type { ResourceManagerGateway } from '../../resourcemanager/resource-manager-gateway.js';
+import type { SlotOffer, TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
+import type { NetworkSettings, TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor.js';
+import type { JobGraph } from '../jobgraph/job-graph.js';
+import type { TaskStateReport } from '../worker/stream-task.js';
+import type { WorkerAddress } from '../network/network-messages.js';
+import type { ExecutionState } from '../executiongraph/execution-state.js';
+import type { ExecutionVertex } from '../executiongraph/execution-graph.js';
+import type { JobMasterGateway } from './job-master-gateway.js';
+import type { JobResult } from './job-result.js';
+import { ExecutionGraph } from '../executiongraph/execution-graph.js';
+import { isTerminalExecutionState } from '../executiongraph/execution-state.js';
+import { slotsPerSharingGroup, requiredSlots } from '../jobgraph/job-graph.js';
+import { consumedPartitionsOf, consumersOf } from '../../core/pointwise-wiring.js';
+import { mergeAccumulators } from '../../api/common/accumulators.js';
+import { serializeError, FlinkTsError } from '../../core/errors.js';
+
+export interface JobMasterOptions {
+  readonly rpc: RpcService;
+  readonly resourceManagerAddress: string;
+  readonly logger: Logger;
+  readonly network: NetworkSettings;
+  readonly slotRequestTimeoutMs: number;
+}
+
+interface AcquiredSlot {
+  readonly taskManagerId: string;
+  readonly slotIndex: number;
+  readonly allocationId: AllocationId;
+}
+
+interface CollectState {
+  readonly values: unknown[];
+  readonly waiters: { limit: number | undefined; resolve: (values: unknown[]) => void }[];
+}
+
+/**
+ * Runs one job (Flink's JobMaster with the default scheduler): declares the slots it needs,
+ * deploys every subtask once they are offered, tracks execution states, and turns them into the
+ * job's state. Without a restart strategy (it arrives with checkpointing) the first task failure
+ * fails the job: the other tasks are canceled and the job ends FAILED with that root cause.
+ */
+export class JobMaster implements JobMasterGateway {
+  readonly graph: ExecutionGraph;
+  private readonly slots: AcquiredSlot[] = [];
+  private readonly accumulators = new Map<ExecutionAttemptId, AccumulatorSnapshot[]>();
+  private readonly collected = new Map<string, CollectState>();
+  private readonly required: number;
+  private slotTimer: NodeJS.Timeout | undefined;
+  private deployed = false;
+  private resolveResult!: (result: JobResult) => void;
+  readonly result: Promise<JobResult>;
+
+  constructor(
+    readonly jobGraph: JobGraph,
+    private readonly options: JobMasterOptions,
+  ) {
+    this.graph = new ExecutionGraph(jobGraph);
+    this.required = requiredSlots(jobGraph);
+    this.result = new Promise((resolve) => (this.resolveResult = resolve));
+  }
+
+  get address(): string {
+    return `jobmaster/${this.jobGraph.jobId}`;
+  }
+
+  get status(): JobStatus {
+    return this.graph.status;
+  }
+
+  async start(): Promise<void> {
+    this.transitionJob('CREATED');
+    this.transitionJob('RUNNING');
+    for (const ev of this.graph.allExecutionVertices()) this.transitionExecution(ev, 'SCHEDULED');
+    this.slotTimer = setTimeout(() => this.failForMissingSlots(), this.options.slotRequestTimeoutMs);
+    await this.resourceManager().declareRequiredResources(this.jobGraph.jobId, this.address, this.required);
+  }
+
+  // ---- JobMasterGateway ----
+
+  offerSlots(taskManagerId: string, offers: readonly SlotOffer[]): Promise<void> {
+    if (this.deployed || this.isTerminal()) {
+      for (const o of offers) void this.taskExecutor(taskManagerId).freeSlot(o.allocationId);
+      return Promise.resolve();
+    }
+    for (const o of offers) this.slots.push({ taskManagerId, slotIndex: o.slotIndex, allocationId: o.allocationId });
+    if (this.slots.length >= this.required) this.deploy();
+    return Promise.resolve();
+  }
+
+  updateTaskExecutionState(attemptId: ExecutionAttemptId, report: TaskStateReport): Promise<void> {
+    const ev = this.graph.byAttempt.get(attemptId);
+    if (ev === undefined || ev.currentExecution.attemptId !== attemptId) return Promise.resolve();
+    if (isTerminalExecutionState(ev.currentExecution.state)) return Promise.resolve();
+    if (report.accumulators !== undefined) this.accumulators.set(attemptId, report.accumulators);
+    if (report.error !== undefined) ev.currentExecution.failure = report.error;
+    this.transitionExecution(ev, report.state);
+    if (report.state === 'FAILED') this.onTaskFailed(ev);
+    this.checkJobCompletion();
+    return Promise.resolve();
+  }
+
+  deliverCoordinationEvent(_attemptId: ExecutionAttemptId, operatorId: string, payload: unknown): Promise<void> {
+    const values = (payload as { values?: unknown[] }).values ?? [];
+    const state = this.collectState(operatorId);
+    for (const v of values) state.values.push(v);
+    this.serveCollectWaiters(state, false);
+    return Promise.resolve();
+  }
+
+  // ---- client-facing ----
+
+  cancel(): Promise<void> {
+    if (this.isTerminal() || this.graph.status === 'CANCELLING') return Promise.resolve();
+    this.transitionJob('CANCELLING');
+    this.cancelAllTasks();
+    this.checkJobCompletion();
+    return Promise.resolve();
+  }
+
+  /** Resolves with the collected values once `limit` arrived, or when the job ends. */
+  getCollectedResults(operatorId: string, limit?: number): Promise<unknown[]> {
+    const state = this.collectState(operatorId);
+    return new Promise((resolve) => {
+      state.waiters.push({ limit, resolve });
+      this.serveCollectWaiters(state, this.isTerminal());
+    });
+  }
+
+  // ---- scheduling ----
+
+  private deploy(): void {
+    this.deployed = true;
+    clearTimeout(this.slotTimer);
+    const slotOf = this.assignSlots();
+    for (const ev of this.graph.allExecutionVertices()) {
+      const slot = slotOf.get(ev) as AcquiredSlot;
+      ev.currentExecution.location = { taskManagerId: slot.taskManagerId, slotIndex: slot.slotIndex };
+      ev.currentExecution.allocationId = slot.allocationId;
+    }
+    for (const ev of this.graph.allExecutionVertices()) {
+      this.transitionExecution(ev, 'DEPLOYING');
+      const tdd = this.createDeploymentDescriptor(ev);
+      this.taskExecutor(tdd.location.taskManagerId)
+        .submitTask(tdd)
+        .catch((e: unknown) => void this.updateTaskExecutionState(tdd.attemptId, { state: 'FAILED', error: serializeError(e) }));
+    }
+  }
+
+  /** Slot sharing: within a group, slot j runs subtask j of every vertex of the group. */
+  private assignSlots(): Map<ExecutionVertex, AcquiredSlot> {
+    const assignment = new Map<ExecutionVertex, AcquiredSlot>();
+    let next = 0;
+    for (const [group, count] of slotsPerSharingGroup(this.jobGraph)) {
+      const groupSlots = this.slots.slice(next, next + count);
+      next += count;
+      for (const v of this.graph.vertices) {
+        if (v.jobVertex.slotSharingGroup !== group) continue;
+        for (const ev of v.subtasks) assignment.set(ev, groupSlots[ev.subtaskIndex] as AcquiredSlot);
+      }
+    }
+    return assignment;
+  }
+
+  private createDeploymentDescriptor(ev: ExecutionVertex): TaskDeploymentDescriptor {
+    const vertex = ev.jobVertex.jobVertex;
+    const execution = ev.currentExecution;
+    const producedPartitions = vertex.producedDataSets.map((ds) => {
+      const consumer = this.graph.vertex(ds.consumerVertexId)?.jobVertex;
+      if (consumer === undefined) throw new Error(`Data set ${ds.id} has no consumer vertex.`);
+      return {
+        dataSetId: ds.id,
+        partitionId: this.partitionId(ds.id, ev),
+        numberOfSubpartitions: consumersOf(ev.subtaskIndex, vertex.parallelism, consumer.parallelism, ds.distributionPattern).length,
+        consumerMaxParallelism: consumer.maxParallelism,
+      };
+    });
+    const inputGates = vertex.inputs.map((edge) => {
+      const producer = this.graph.vertex(edge.sourceVertexId);
+      if (producer === undefined) throw new Error(`Input ${edge.dataSetId} has no producer vertex.`);
+      const p = producer.jobVertex.parallelism;
+      const channels = consumedPartitionsOf(ev.subtaskIndex, p, vertex.parallelism, edge.distributionPattern).map((producerIndex) => {
+        const producerVertex = producer.subtasks[producerIndex] as ExecutionVertex;
+        const consumers = consumersOf(producerIndex, p, vertex.parallelism, edge.distributionPattern);
+        return {
+          partitionId: this.partitionId(edge.dataSetId, producerVertex),
+          subpartitionIndex: consumers.indexOf(ev.subtaskIndex),
+          producer: producerVertex.currentExecution.location as WorkerAddress,
+        };
+      });
+      return { dataSetId: edge.dataSetId, typeNumber: edge.typeNumber, channels };
+    });
+    return {
+      jobId: this.jobGraph.jobId,
+      jobName: this.jobGraph.jobName,
+      jobType: this.jobGraph.jobType,
+      vertex,
+      subtaskIndex: ev.subtaskIndex,
+      attemptNumber: execution.attemptNumber,
+      attemptId: execution.attemptId,
+      program: this.jobGraph.program,
+      streamNodes: this.jobGraph.streamNodes,
+      producedPartitions,
+      inputGates,
+      location: execution.location as WorkerAddress,
+      network: this.options.network,
+    };
+  }
+
+  private partitionId(dataSetId: string, producer: ExecutionVertex): string {
+    return `${dataSetId}#${producer.subtaskIndex}@${producer.currentExecution.attemptId}`;
+  }
+
+  // ---- state ----
+
+  private onTaskFailed(ev: ExecutionVertex): void {
+    if (this.graph.failureCause === undefined) {
+      this.graph.failureCause = ev.currentExecution.failure ?? serializeError(new Error(`Task ${ev.taskNameWithSubtask} failed.`));
+    }
+    if (this.graph.status === 'RUNNING') {
+      this.transitionJob('FAILING');
+      this.cancelAllTasks();
+    }
+  }
+
+  private cancelAllTasks(): void {
+    for (const ev of this.graph.allExecutionVertices()) {
+      const e = ev.currentExecution;
+      if (isTerminalExecutionState(e.state)) continue;
+      if (e.location === undefined) {
+        this.transitionExecution(ev, 'CANCELED');
+        continue;
+      }
+      this.transitionExecution(ev, 'CANCELING');
+      void this.taskExecutor(e.location.taskManagerId).cancelTask(e.attemptId);
+    }
+  }
+
+  private checkJobCompletion(): void {
+    if (this.isTerminal()) return;
+    const states = [...this.graph.allExecutionVertices()].map((ev) => ev.currentExecution.state);
+    if (!states.every(isTerminalExecutionState)) return;
+    if (this.graph.status === 'FAILING') this.terminate('FAILED');
+    else if (this.graph.status === 'CANCELLING') this.terminate('CANCELED');
+    else if (states.every((s) => s === 'FINISHED')) this.terminate('FINISHED');
+    else this.terminate('FAILED');
+  }
+
+  private terminate(status: 'FINISHED' | 'FAILED' | 'CANCELED'): void {
+    clearTimeout(this.slotTimer);
+    this.transitionJob(status);
+    const start = this.graph.statusTimestamps.INITIALIZING ?? Date.now();
+    const result: JobResult = {
+      jobId: this.jobGraph.jobId,
+      jobName: this.jobGraph.jobName,
+      status,
+      netRuntime: Date.now() - start,
+      accumulators: mergeAccumulators([...this.accumulators.values()].flat()),
+      ...(status === 'FAILED' && this.graph.failureCause !== undefined ? { failure: this.graph.failureCause } : {}),
+    };
+    for (const state of this.collected.values()) this.serveCollectWaiters(state, true);
+    void this.releaseSlots().finally(() => this.resolveResult(result));
+  }
+
+  private async releaseSlots(): Promise<void> {
+    await this.resourceManager().declareRequiredResources(this.jobGraph.jobId, this.address, 0);
+    const slots = this.slots.splice(0);
+    await Promise.all(
+      slots.map(async (s) => {
+        await this.taskExecutor(s.taskManagerId).freeSlot(s.allocationId);
+        await this.resourceManager().notifySlotAvailable(s.taskManagerId, s.slotIndex);
+      }),
+    );
+  }
+
+  private failForMissingSlots(): void {
+    if (this.deployed || this.isTerminal()) return;
+    const error = new FlinkTsError(
+      'ERR_NO_RESOURCE',
+      `Could not acquire the minimum required resources: the job needs ${this.required} slots, ${this.slots.length} were offered within slot.request.timeout.`,
+    );
+    this.graph.failureCause = serializeError(error);
+    this.transitionJob('FAILING');
+    this.cancelAllTasks();
+    this.checkJobCompletion();
+  }
+
+  private transitionJob(to: JobStatus): void {
+    const from = this.graph.status;
+    this.graph.status = to;
+    this.graph.statusTimestamps[to] = Date.now();
+    this.options.logger.info(`Job ${this.jobGraph.jobName} (${this.jobGraph.jobId}) switched from state ${from} to ${to}.`);
+  }
+
+  private transitionExecution(ev: ExecutionVertex, to: ExecutionState): void {
+    const e = ev.currentExecution;
+    if (e.state === to) return;
+    const from = e.state;
+    e.state = to;
+    e.stateTimestamps[to] = Date.now();
+    const detail = to === 'FAILED' && e.failure !== undefined ? ` ${e.failure.message}` : '';
+    this.options.logger.info(`${ev.taskNameWithSubtask} (${e.attemptId}) switched from ${from} to ${to}.${detail}`);
+  }
+
+  private isTerminal(): boolean {
+    const s = this.graph.status;
+    return s === 'FINISHED' || s === 'FAILED' || s === 'CANCELED';
+  }
+
+  private collectState(operatorId: string): CollectState {
+    let state = this.collected.get(operatorId);
+    if (state === undefined) {
+      state = { values: [], waiters: [] };
+      this.collected.set(operatorId, state);
+    }
+    return state;
+  }
+
+  private serveCollectWaiters(state: CollectState, ended: boolean): void {
+    const remaining = state.waiters.filter((w) => {
+      if (ended || (w.limit !== undefined && state.values.length >= w.limit)) {
+        w.resolve(state.values.slice());
+        return false;
+      }
+      return true;
+    });
+    state.waiters.length = 0;
+    state.waiters.push(...remaining);
+  }
+
+  private resourceManager(): ResourceManagerGateway {
+    return this.options.rpc.connect<ResourceManagerGateway>(this.options.resourceManagerAddress);
+  }
+
+  private taskExecutor(resourceId: string): TaskExecutorGateway {
+    return this.options.rpc.connect<TaskExecutorGateway>(`taskmanager/${resourceId}`);
+  }
+}
