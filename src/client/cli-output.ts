@@ -2,8 +2,18 @@
  * What the client prints, in Flink's wording where Flink has one, so that users and scripts that
  * grep Flink's CLI output (`Job has been submitted with JobID`, `Job Runtime:`) keep working.
  */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { JobExecutionResult } from '../api/environment/job-execution-result.js';
 import { ensureError, isFlinkTsError } from '../core/errors.js';
+
+// Frames of the client itself (it called the program) and of oclif say nothing about the failure.
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLIENT_FRAME_MARKERS = [
+  ...['dist', 'src'].flatMap((top) => ['client', 'commands'].map((dir) => `${join(ROOT, top, dir)}/`)),
+  '/node_modules/@oclif/',
+  'node:internal/',
+];
 
 /** Line-oriented output of a client action: `out` is stdout, `err` is stderr. */
 export interface ClientOutput {
@@ -71,6 +81,6 @@ export function errorChainLines(error: unknown): string[] {
 function stackFrames(error: Error): string[] {
   return (error.stack ?? '')
     .split('\n')
-    .filter((line) => /^\s+at /.test(line) && !line.includes('node:internal/'))
+    .filter((line) => /^\s+at /.test(line) && !CLIENT_FRAME_MARKERS.some((marker) => line.includes(marker)))
     .map((line) => `    ${line.trim()}`);
 }

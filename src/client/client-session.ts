@@ -100,6 +100,7 @@ export class ClientSession {
   private readonly tracked: TrackedJob[] = [];
   private readonly submissions = new Set<Promise<unknown>>();
   private interrupted = false;
+  private submitted = 0;
 
   constructor(private readonly options: ClientSessionOptions) {
     this.context = {
@@ -114,6 +115,11 @@ export class ClientSession {
   /** Jobs submitted so far, in submission order. */
   get jobs(): readonly SubmittedJob[] {
     return this.tracked;
+  }
+
+  /** How many times the program called `execute()`/`executeAsync()`, successful or not. */
+  get submittedCount(): number {
+    return this.submitted;
   }
 
   /** Jobs submitted and not yet ended. */
@@ -131,12 +137,12 @@ export class ClientSession {
    * Stops the session: no further jobs are submitted, and every running job (including one being
    * submitted right now) is canceled. Resolves when all of them have ended.
    */
-  async cancelAll(): Promise<JobOutcome[]> {
+  async cancelAll(): Promise<{ readonly jobId: string; readonly outcome: JobOutcome }[]> {
     this.interrupted = true;
     await Promise.allSettled([...this.submissions]);
     const running = this.tracked.filter((job) => job.settled === undefined);
     await Promise.all(running.map((job) => this.cancelJob(job)));
-    return Promise.all(running.map((job) => job.outcome));
+    return Promise.all(running.map(async (job) => ({ jobId: job.jobId, outcome: await job.outcome })));
   }
 
   private async cancelJob(job: TrackedJob): Promise<void> {
@@ -148,6 +154,7 @@ export class ClientSession {
   }
 
   private async submit(graph: StreamGraph): Promise<JobClient> {
+    this.submitted++;
     if (this.interrupted) {
       throw new FlinkTsError('ERR_ILLEGAL_STATE', 'The client is shutting down (interrupted); no further jobs are submitted.');
     }

@@ -31,7 +31,7 @@ import { StreamFlatMap } from '../operators/stream-flat-map.js';
 import { StreamFilter } from '../operators/stream-filter.js';
 import { ProcessOperator } from '../operators/process-operator.js';
 import { StreamGroupedReduce } from '../operators/stream-grouped-reduce.js';
-import { aggregationReducer } from '../operators/aggregation.js';
+import { aggregationMergeInPlace, aggregationReducer } from '../operators/aggregation.js';
 import { CoProcessOperator, CoStreamFlatMap, CoStreamMap } from '../operators/co-operators.js';
 import { SinkFunctionOperator, SinkWriterOperator } from '../operators/sink-operators.js';
 import {
@@ -326,8 +326,9 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   private aggregate(type: AggregationType, field: FieldExpression): SingleOutputStreamOperator<T> {
     const reducer = aggregationReducer<T>(type, field);
+    const inPlace = aggregationMergeInPlace<T>(type, field);
     const selector = this.keySelector;
-    return this.transform('Keyed Aggregation', new SimpleOperatorFactory(() => new StreamGroupedReduce(reducer, selector)), selector);
+    return this.transform('Keyed Aggregation', new SimpleOperatorFactory(() => new StreamGroupedReduce(reducer, selector, inPlace)), selector);
   }
 }
 

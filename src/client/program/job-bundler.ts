@@ -199,15 +199,15 @@ function bundleError(given: string, workingDir: string, error: unknown): FlinkTs
   }
   const lines = error.errors.map((message) => `  ${describeMessage(message, workingDir)}`);
   const count = error.errors.length === 1 ? 'an error' : `${error.errors.length} errors`;
-  return new FlinkTsError(
-    'ERR_BUNDLE',
-    `Could not bundle the job ${given}: esbuild reported ${count}:\n${lines.join('\n')}\n` +
-      "Fix the code at the location shown. Packages the job imports must be installed where the job file is (npm install next to it); 'flink-ts' itself is always provided.",
-    { cause: error },
-  );
+  const unresolved = error.errors.some((message) => message.text.startsWith('Could not resolve'));
+  const hint = unresolved
+    ? "Fix the code at the location shown. An npm package the job imports must be installed where the job file is (run npm install next to it); 'flink-ts' itself is always provided."
+    : 'Fix the code at the location shown.';
+  return new FlinkTsError('ERR_BUNDLE', `Could not bundle the job ${given}: esbuild reported ${count}:\n${lines.join('\n')}\n${hint}`, {
+    cause: error,
+  });
 }
 
-/** `path/to/file.ts:3:14: <text>` plus the offending source line, columns 1-based as editors show them. */
 function describeMessage(message: Message, workingDir: string): string {
   const location = message.location;
   if (location === null) return message.text;

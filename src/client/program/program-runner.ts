@@ -75,7 +75,11 @@ export async function runProgram(artifactPath: string, context: ExecutionContext
     sourceMapsEnabled = true;
   }
   const previous = currentExecutionContext();
+  const previousArgv = process.argv;
   installExecutionContext(context);
+  // A program written as a plain Node script reads process.argv; it sees what a script started
+  // as `node <job file> <job args>` would, not the CLI's own arguments.
+  process.argv = [process.argv[0] ?? process.execPath, artifactPath, ...context.args];
   try {
     const url = pathToFileURL(artifactPath);
     url.search = `run=${++runCount}`;
@@ -85,6 +89,7 @@ export async function runProgram(artifactPath: string, context: ExecutionContext
     throw new ProgramInvocationException(error);
   } finally {
     installExecutionContext(previous);
+    process.argv = previousArgv;
   }
 }
 

@@ -37,7 +37,7 @@ export class SlotWorker {
       eval: FROM_SOURCES,
       workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: heapLimitMb },
-      execArgv: [],
+      execArgv: process.env.FLINK_TS_WORKER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.FLINK_TS_WORKER_PROFILE] : [],
       stdout: false,
       stderr: false,
     });

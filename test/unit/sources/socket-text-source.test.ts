@@ -6,17 +6,23 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { SocketTextSource } from '../../../src/api/sources/socket-text-source.js';
 import { createReader, drain } from './source-test-harness.js';
 
+const connections = new Set<Socket>();
+
 /** A loopback server that runs `onConnection` for the n-th connection (0-based). */
 async function startServer(onConnection: (socket: Socket, n: number) => void): Promise<{ server: Server; port: number }> {
   let n = 0;
   const server = createServer((socket) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
     onConnection(socket, n++);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+/** Stops listening and drops connections the client side left open. */
 async function stopServer(server: Server): Promise<void> {
+  for (const socket of connections) socket.destroy();
   await new Promise<void>((resolve) => server.close(() => {
     resolve();
   }));
@@ -110,7 +116,6 @@ test('close() while connected stops the reader', async () => {
     await reader.close();
     assert.equal(reader.pollNext({ collect: () => undefined }), 'END_OF_INPUT');
   } finally {
-    server.closeAllConnections?.();
     await stopServer(server);
   }
 });

@@ -184,3 +184,24 @@ test('a single subtask output preserves order within a file', async () => {
   writeFileSync(path, lines.join('\n'));
   assert.deepEqual(await readSubtask(new TextFileSource(path, { chunkSize: 100 }), 0, 1), lines);
 });
+
+test('random small files read back exactly for random parallelism and chunk sizes', async () => {
+  const random = prng(42);
+  const alphabet = ['a', 'b', '\n', '\n', '\r', 'ü', '日', '🎉', ' '];
+  for (let round = 0; round < 150; round++) {
+    let content = '';
+    const length = Math.floor(random() * 60);
+    for (let i = 0; i < length; i++) content += alphabet[Math.floor(random() * alphabet.length)] ?? '';
+    const path = join(dir, `fuzz-${round}.txt`);
+    writeFileSync(path, content);
+    const p = 1 + Math.floor(random() * 7);
+    const chunkSize = 1 + Math.floor(random() * 9);
+    const perSubtask = await readAllSubtasks(new TextFileSource(path, { minSplitSize: 1, chunkSize }), p);
+    // Lines may legitimately contain a lone `\r`; only one directly before `\n` or at the end is dropped.
+    assert.deepEqual(
+      sorted(perSubtask.flat()),
+      sorted(linesOf(content)),
+      `round ${round}: ${JSON.stringify(content)} p=${p} chunkSize=${chunkSize}`,
+    );
+  }
+});

@@ -1,0 +1,236 @@
+/**
+ * `flink-ts run`: bundle the job, run its program with a client context (every `execute()` is
+ * submitted to the target), wait for the jobs when attached, and choose the exit code.
+ */
+import type { Configuration } from '../config/configuration.js';
+import type { ClientOutput } from './cli-output.js';
+import type { JobOutcome } from './client-session.js';
+import type { ExecutionTarget } from './pipeline-executor.js';
+import { EXECUTION_ATTACHED, EXECUTION_TARGET } from '../config/options.js';
+import { ensureError } from '../core/errors.js';
+import { errorChainLines, programExceptionLines } from './cli-output.js';
+import { loadClientConfiguration } from './cli-config.js';
+import { clientLogFile, fileLogSink } from './client-log.js';
+import { ClientSession } from './client-session.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, reportError } from './client-errors.js';
+import { environmentDefaultsFrom } from './environment-defaults.js';
+import { checkExecutionTarget, createPipelineExecutor, supportsDetached } from './pipeline-executor.js';
+import { bundleJob } from './program/job-bundler.js';
+import { ProgramInvocationException, ProgramMissingJobException, runProgram } from './program/program-runner.js';
+
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
+/** Delivers interrupts (Ctrl-C, `kill`) to the client; returns an unsubscribe function. */
+export interface SignalSource {
+  subscribe(handler: (signal: InterruptSignal) => void): () => void;
+}
+
+/** SIGINT and SIGTERM of this process. Subscribing replaces Node's default of exiting at once. */
+export const processSignals: SignalSource = {
+  subscribe(handler) {
+    const onInt = (): void => handler('SIGINT');
+    const onTerm = (): void => handler('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    return () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    };
+  },
+};
+
+export interface RunJobOptions {
+  readonly jobFile: string;
+  readonly jobArgs: readonly string[];
+  readonly parallelism?: number | undefined;
+  readonly detached: boolean;
+  readonly target?: string | undefined;
+  readonly dynamicProperties: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly output: ClientOutput;
+  /** @default processSignals */
+  readonly signals?: SignalSource;
+  /** @default the bundler's per-user cache */
+  readonly artifactCacheDir?: string;
+}
+
+/** Runs a job file; resolves with the process exit code (0 all jobs finished, 1 failure, 2 usage). */
+export async function runJob(options: RunJobOptions): Promise<number> {
+  try {
+    return await runJobUnguarded(options);
+  } catch (error) {
+    return reportError(error, options.output);
+  }
+}
+
+async function runJobUnguarded(options: RunJobOptions): Promise<number> {
+  const { output } = options;
+  const configuration = loadRunConfiguration(options);
+  const target = resolveTarget(configuration, options.target !== undefined);
+  const attached = configuration.get(EXECUTION_ATTACHED);
+  if (!attached && !supportsDetached(target)) {
+    throw new UsageError(
+      `Detached mode (-d) is not available for the '${target}' target: its cluster runs inside this client process and would end with it. ` +
+        'Run attached (without -d); detached submission arrives with the cluster targets.',
+    );
+  }
+  const artifact = await bundleJob(options.jobFile, options.artifactCacheDir === undefined ? {} : { cacheDir: options.artifactCacheDir });
+  const executor = await createPipelineExecutor(target, {
+    configuration,
+    logSink: fileLogSink(clientLogFile(configuration), (line) => output.err(line)),
+  });
+  const session = new ClientSession({
+    executor,
+    artifact,
+    args: options.jobArgs,
+    defaults: environmentDefaultsFrom(configuration),
+    attached,
+    output,
+  });
+
+  const interrupt = new InterruptHandler(session, output);
+  const unsubscribeSignals = (options.signals ?? processSignals).subscribe((signal) => interrupt.onSignal(signal));
+  const stray = watchUnhandledRejections();
+  try {
+    const program = runProgram(artifact.artifactPath, session.context).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const first = await Promise.race([
+      program.then((error) => ({ kind: 'program' as const, error })),
+      stray.failure.then((error) => ({ kind: 'program' as const, error: new ProgramInvocationException(error) })),
+      interrupt.done.then((code) => ({ kind: 'interrupted' as const, code })),
+    ]);
+    // Once interrupted, the interrupt decides how this ends (the program then usually fails
+    // with "Job was cancelled", which is no news to the user who pressed Ctrl-C).
+    if (first.kind === 'interrupted' || interrupt.started) return await interrupt.done;
+    if (first.error !== undefined) return await failProgram(first.error, session, interrupt, output);
+    if (session.submittedCount === 0) throw new ProgramMissingJobException();
+    const outcomes = await Promise.race([session.awaitJobs(), stray.failure.then(() => undefined), interrupt.done.then(() => undefined)]);
+    if (interrupt.started) return await interrupt.done;
+    // A rejection nobody handles is reported only after the turn it happened in.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (outcomes === undefined || stray.failed) {
+      return await failProgram(new ProgramInvocationException(stray.reason), session, interrupt, output);
+    }
+    return reportUnobservedFailures(session, outcomes, output);
+  } finally {
+    unsubscribeSignals();
+    stray.dispose();
+  }
+}
+
+function loadRunConfiguration(options: RunJobOptions): Configuration {
+  return loadClientConfiguration({
+      env: options.env,
+      dynamicProperties: options.dynamicProperties,
+      overrides: [
+        { source: '-p', values: options.parallelism === undefined ? {} : { 'parallelism.default': options.parallelism } },
+      { source: '-t', values: options.target === undefined ? {} : { 'execution.target': options.target } },
+      // Flink's CLI always decides attachment itself: attached unless -d.
+      { source: options.detached ? '-d' : 'run', values: { 'execution.attached': !options.detached } },
+    ],
+  });
+}
+
+function resolveTarget(configuration: Configuration, fromFlag: boolean): ExecutionTarget {
+  try {
+    return checkExecutionTarget(configuration.get(EXECUTION_TARGET));
+  } catch (error) {
+    // From -t it is a usage error; from config.yaml or -D a configuration error.
+    if (fromFlag) throw new UsageError(ensureError(error).message);
+    throw error;
+  }
+}
+
+async function failProgram(error: unknown, session: ClientSession, interrupt: InterruptHandler, output: ClientOutput): Promise<number> {
+  for (const line of programExceptionLines(error)) output.err(line);
+  // A job left running would keep this process (and its cluster) alive with no one waiting.
+  const running = session.runningJobs();
+  if (running.length > 0) {
+    output.err(`Cancelling ${running.length} job(s) still running: ${running.map((job) => job.jobId).join(', ')}`);
+    await Promise.race([session.cancelAll(), interrupt.done]);
+  }
+  return EXIT_FAILURE;
+}
+
+/** Jobs whose failure the program never saw (e.g. executeAsync without waiting) are reported here. */
+function reportUnobservedFailures(session: ClientSession, outcomes: readonly JobOutcome[], output: ClientOutput): number {
+  let code = EXIT_OK;
+  session.jobs.forEach((job, index) => {
+    const outcome = outcomes[index];
+    if (outcome === undefined || outcome.status === 'FINISHED' || job.observedByProgram) return;
+    code = EXIT_FAILURE;
+    output.err(`Job with JobID ${job.jobId} ended ${outcome.status}:`);
+    for (const line of errorChainLines(outcome.error)) output.err(line);
+  });
+  return code;
+}
+
+/**
+ * Ctrl-C / SIGTERM while attached: the first signal cancels the running jobs and ends the client
+ * once they are CANCELED; a second one ends it at once.
+ */
+class InterruptHandler {
+  started = false;
+  readonly done: Promise<number>;
+  private finish: (code: number) => void = () => undefined;
+
+  constructor(
+    private readonly session: ClientSession,
+    private readonly output: ClientOutput,
+  ) {
+    this.done = new Promise<number>((resolve) => {
+      this.finish = resolve;
+    });
+  }
+
+  onSignal(signal: InterruptSignal): void {
+    if (this.started) {
+      this.output.err(`Received ${signal} again: exiting without waiting for the job(s) to be canceled.`);
+      this.finish(EXIT_FAILURE);
+      return;
+    }
+    this.started = true;
+    this.output.err('');
+    this.output.err(`Received ${signal}: cancelling the running job(s). Interrupt again to exit at once.`);
+    void this.cancel();
+  }
+
+  private async cancel(): Promise<void> {
+    const ended = await this.session.cancelAll();
+    if (ended.length === 0) this.output.err('No job was running.');
+    for (const { jobId, outcome } of ended) {
+      this.output.err(
+        outcome.status === 'CANCELED' ? `Job with JobID ${jobId} has been canceled (CANCELED).` : `Job with JobID ${jobId} ended ${outcome.status}.`,
+      );
+    }
+    this.finish(EXIT_FAILURE);
+  }
+}
+
+/**
+ * A program that forgets to await a promise (say, `env.execute()` without `await`) would crash
+ * Node with an unhandled rejection; the client reports it as the program's failure instead.
+ */
+function watchUnhandledRejections(): { failure: Promise<unknown>; failed: boolean; reason: unknown; dispose: () => void } {
+  let report: (reason: unknown) => void = () => undefined;
+  const watcher = {
+    failure: new Promise<unknown>((resolve) => {
+      report = resolve;
+    }),
+    failed: false,
+    reason: undefined as unknown,
+    dispose: () => {
+      process.off('unhandledRejection', listener);
+    },
+  };
+  const listener = (reason: unknown): void => {
+    if (watcher.failed) return;
+    watcher.failed = true;
+    watcher.reason = reason;
+    report(reason);
+  };
+  process.on('unhandledRejection', listener);
+  return watcher;
+}

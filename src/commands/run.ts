@@ -1,0 +1,63 @@
+import { Args, Command } from '@oclif/core';
+import { splitProgramArguments } from '../client/cli-args.js';
+import { processOutput } from '../client/cli-output.js';
+import { runFlags } from '../client/command-flags.js';
+import { runJob } from '../client/run-action.js';
+
+export default class Run extends Command {
+  static override summary = 'Run a job: bundle the job file, submit every execute() and wait for the results.';
+
+  static override description = `The job file is an ES module (TypeScript or JavaScript) whose top-level code builds a pipeline with the DataStream API imported from 'flink-ts' and awaits env.execute(). It is bundled with its npm dependencies into one artifact, then its code runs here and each execute() is submitted to the target.
+
+Everything after the job file is passed to the job unchanged, even arguments that look like options of this command.
+
+Prints "Job has been submitted with JobID <id>" for each job and, when it ends, its runtime and accumulators. Exit code: 0 when every job FINISHED; 1 when a job FAILED or was CANCELED, the program threw, or the configuration is invalid; 2 for usage errors. Ctrl-C cancels the running jobs and waits until they are CANCELED; a second Ctrl-C exits at once.
+
+Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLINK_TS_PROPERTIES, then -D, then -p/-t/-d.`;
+
+  static override usage = ['<%= command.id %> [-p <n>] [-d] [-t local] [-D <key=value>]... <jobFile> [job arguments...]'];
+
+  static override examples = [
+    { description: 'Run the word count example at the default parallelism.', command: '<%= config.bin %> <%= command.id %> examples/word-count.ts' },
+    {
+      description: 'Run with parallelism 4 and pass the job its own arguments.',
+      command: '<%= config.bin %> <%= command.id %> -p 4 examples/word-count.ts --input README.md',
+    },
+    {
+      description: 'Override configuration options for this run.',
+      command: '<%= config.bin %> <%= command.id %> -D execution.runtime-mode=BATCH -D pipeline.max-parallelism=128 job.ts',
+    },
+  ];
+
+  // Job arguments follow the job file; they are split off before oclif parses (see cli-args.ts).
+  static override strict = false;
+
+  static override args = {
+    jobFile: Args.string({ description: "The job's module file (.ts, .mts, .js or .mjs).", required: true }),
+  };
+
+  static override flags = runFlags;
+
+  async run(): Promise<void> {
+    const { cliArgs, jobFile, jobArgs } = splitProgramArguments(this.argv, Run.flags);
+    if (jobFile === undefined) {
+      // Flags first, so that a bad flag is reported as such; then the missing job file.
+      await this.parse({ flags: Run.flags, strict: true }, cliArgs);
+      this.error(`Missing the job file. Usage: ${this.config.bin} ${this.id ?? 'run'} [options] <jobFile> [job arguments...]`, { exit: 2 });
+    }
+    const { args, flags } = await this.parse({ args: Run.args, flags: Run.flags, strict: true }, [...cliArgs, '--', jobFile]);
+    const code = await runJob({
+      jobFile: args.jobFile,
+      jobArgs,
+      parallelism: flags.parallelism,
+      detached: flags.detached,
+      target: flags.target,
+      dynamicProperties: flags.property ?? [],
+      env: process.env,
+      output: processOutput,
+    });
+    // Exits explicitly, as Flink's CLI does: timers or sockets the job's code left open must not
+    // keep the client alive after its jobs have ended.
+    this.exit(code);
+  }
+}
