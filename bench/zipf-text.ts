@@ -68,7 +68,7 @@ export async function ensureZipfText(path: string, bytes: number): Promise<strin
     chunk += text;
     written += text.length;
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
       chunk = '';
     }
   }

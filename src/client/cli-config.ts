@@ -5,8 +5,8 @@
  * `FLINK_TS_CONF_DIR`, else `./conf`.
  */
 import { Flags } from '@oclif/core';
-import type { Configuration } from '../config/configuration.js';
-import { loadConfiguration } from '../config/config-loader.js';
+import type { Configuration } from '../config/index.js';
+import { loadConfiguration } from '../config/index.js';
 
 /** `-D key=value`, repeatable (Flink's GenericCLI `-D`). */
 export const dynamicPropertiesFlag = Flags.string({

@@ -69,8 +69,9 @@ export function errorChainLines(error: unknown): string[] {
     lines.push(...`${prefix}${err.name}: ${err.message}`.split('\n'));
     const cause: unknown = err.cause;
     if (cause === undefined || cause === null) {
-      // Frames of errors flink-ts raises itself point into flink-ts, not into the user's code.
-      if (!isFlinkTsError(err)) lines.push(...stackFrames(err));
+      // Frames of errors flink-ts raises itself point into flink-ts, not into the user's code;
+      // a thrown non-Error has no frames of its own.
+      if (current instanceof Error && !isFlinkTsError(err)) lines.push(...stackFrames(err));
       break;
     }
     current = cause;

@@ -2,7 +2,7 @@
  * How client actions turn errors into what the user sees and the exit code: 2 for usage errors
  * (oclif's convention), 1 for everything else, with Flink's banner for a failed program.
  */
-import { ConfigurationError } from '../config/config-errors.js';
+import { ConfigurationError } from '../config/index.js';
 import { FlinkTsError, isFlinkTsError } from '../core/errors.js';
 import type { ClientOutput } from './cli-output.js';
 import { errorChainLines, programExceptionLines } from './cli-output.js';

@@ -5,13 +5,14 @@
  * `log/` folder.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../config/index.js';
 import type { LogSink } from '../core/logger.js';
-import { LOG_DIR } from '../config/options.js';
+import { LOG_DIR } from '../config/index.js';
 import { ensureError } from '../core/errors.js';
+import { currentUserName } from './user-name.js';
 
 // This file sits at <root>/src/client or <root>/dist/client: two levels below the installation.
 const INSTALLATION_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,15 +20,7 @@ const INSTALLATION_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..',
 /** The client log file for a configuration. */
 export function clientLogFile(config: Configuration): string {
   const dir = config.get(LOG_DIR) ?? join(INSTALLATION_ROOT, 'log');
-  return join(resolve(dir), `flink-ts-${userName()}-client-${hostname()}.log`);
-}
-
-function userName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return String(process.getuid?.() ?? 'user');
-  }
+  return join(resolve(dir), `flink-ts-${currentUserName()}-client-${hostname()}.log`);
 }
 
 /**

@@ -61,16 +61,16 @@ class TrackedJob implements SubmittedJob {
     this.outcome = this.result.then(
       (result): JobOutcome => {
         for (const line of jobFinishedLines(result)) output.out(line);
-        return { status: 'FINISHED', result };
+        return this.settle({ status: 'FINISHED', result });
       },
-      (error: unknown): JobOutcome => ({
-        status: error instanceof JobExecutionException ? error.status : 'FAILED',
-        error: ensureError(error),
-      }),
+      (error: unknown): JobOutcome =>
+        this.settle({ status: error instanceof JobExecutionException ? error.status : 'FAILED', error: ensureError(error) }),
     );
-    void this.outcome.then((outcome) => {
-      this.settled = outcome;
-    });
+  }
+
+  private settle(outcome: JobOutcome): JobOutcome {
+    this.settled = outcome;
+    return outcome;
   }
 
   get jobId(): string {

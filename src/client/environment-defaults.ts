@@ -1,5 +1,5 @@
 import type { EnvironmentDefaults } from '../api/environment/execution-context.js';
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../config/index.js';
 import {
   BUFFER_TIMEOUT_ENABLED,
   BUFFER_TIMEOUT_INTERVAL,
@@ -8,7 +8,7 @@ import {
   OPERATOR_CHAINING_WITH_DIFFERENT_MAX_PARALLELISM,
   PARALLELISM_DEFAULT,
   RUNTIME_MODE,
-} from '../config/options.js';
+} from '../config/index.js';
 
 /**
  * The values a job's StreamExecutionEnvironment starts from, read from the client's configuration

@@ -11,7 +11,7 @@ import type { ProgramInfo } from '../runtime/jobgraph/program-info.js';
 import type { JobResult } from '../runtime/minicluster/mini-cluster.js';
 import type { PipelineExecutor, PipelineExecutorOptions } from './pipeline-executor.js';
 import { JobExecutionException, JobExecutionResult } from '../api/environment/job-execution-result.js';
-import { FlinkTsError } from '../core/errors.js';
+import { FlinkTsError, ensureError } from '../core/errors.js';
 import { createJobGraph } from '../runtime/jobgraph/job-graph-generator.js';
 import { requiredSlots } from '../runtime/jobgraph/job-graph.js';
 import { MiniCluster } from '../runtime/minicluster/mini-cluster.js';
@@ -52,8 +52,14 @@ class LocalJobClient implements JobClient {
     readonly jobId: JobId,
   ) {}
 
-  async getJobStatus(): Promise<JobStatus> {
-    return Promise.resolve(this.finalStatus ?? this.cluster.getJobStatus(this.jobId));
+  getJobStatus(): Promise<JobStatus> {
+    if (this.finalStatus !== undefined) return Promise.resolve(this.finalStatus);
+    try {
+      return Promise.resolve(this.cluster.getJobStatus(this.jobId));
+    } catch (error) {
+      // A closed cluster throws; callers of a Promise API expect a rejection.
+      return Promise.reject(ensureError(error));
+    }
   }
 
   async cancel(): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import type { JobClient } from '../api/environment/job-client.js';
 import type { StreamGraph } from '../api/graph/stream-graph.js';
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../config/index.js';
 import type { LogSink } from '../core/logger.js';
 import type { ProgramInfo } from '../runtime/jobgraph/program-info.js';
 import { FlinkTsError } from '../core/errors.js';

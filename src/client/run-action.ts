@@ -2,11 +2,11 @@
  * `flink-ts run`: bundle the job, run its program with a client context (every `execute()` is
  * submitted to the target), wait for the jobs when attached, and choose the exit code.
  */
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../config/index.js';
 import type { ClientOutput } from './cli-output.js';
 import type { JobOutcome } from './client-session.js';
 import type { ExecutionTarget } from './pipeline-executor.js';
-import { EXECUTION_ATTACHED, EXECUTION_TARGET } from '../config/options.js';
+import { EXECUTION_ATTACHED, EXECUTION_TARGET } from '../config/index.js';
 import { ensureError } from '../core/errors.js';
 import { errorChainLines, programExceptionLines } from './cli-output.js';
 import { loadClientConfiguration } from './cli-config.js';
@@ -28,8 +28,12 @@ export interface SignalSource {
 /** SIGINT and SIGTERM of this process. Subscribing replaces Node's default of exiting at once. */
 export const processSignals: SignalSource = {
   subscribe(handler) {
-    const onInt = (): void => handler('SIGINT');
-    const onTerm = (): void => handler('SIGTERM');
+    const onInt = (): void => {
+      handler('SIGINT');
+    };
+    const onTerm = (): void => {
+      handler('SIGTERM');
+    };
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
     return () => {
@@ -52,6 +56,8 @@ export interface RunJobOptions {
   readonly signals?: SignalSource;
   /** @default the bundler's per-user cache */
   readonly artifactCacheDir?: string;
+  /** Builds the target's executor. @default createPipelineExecutor (tests pass a double) */
+  readonly createExecutor?: typeof createPipelineExecutor;
 }
 
 /** Runs a job file; resolves with the process exit code (0 all jobs finished, 1 failure, 2 usage). */
@@ -75,9 +81,11 @@ async function runJobUnguarded(options: RunJobOptions): Promise<number> {
     );
   }
   const artifact = await bundleJob(options.jobFile, options.artifactCacheDir === undefined ? {} : { cacheDir: options.artifactCacheDir });
-  const executor = await createPipelineExecutor(target, {
+  const executor = await (options.createExecutor ?? createPipelineExecutor)(target, {
     configuration,
-    logSink: fileLogSink(clientLogFile(configuration), (line) => output.err(line)),
+    logSink: fileLogSink(clientLogFile(configuration), (line) => {
+      output.err(line);
+    }),
   });
   const session = new ClientSession({
     executor,
@@ -89,22 +97,24 @@ async function runJobUnguarded(options: RunJobOptions): Promise<number> {
   });
 
   const interrupt = new InterruptHandler(session, output);
-  const unsubscribeSignals = (options.signals ?? processSignals).subscribe((signal) => interrupt.onSignal(signal));
+  const unsubscribeSignals = (options.signals ?? processSignals).subscribe((signal) => {
+    interrupt.onSignal(signal);
+  });
   const stray = watchUnhandledRejections();
   try {
-    const program = runProgram(artifact.artifactPath, session.context).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    const first = await Promise.race([
-      program.then((error) => ({ kind: 'program' as const, error })),
-      stray.failure.then((error) => ({ kind: 'program' as const, error: new ProgramInvocationException(error) })),
-      interrupt.done.then((code) => ({ kind: 'interrupted' as const, code })),
+    type ProgramEnd = { readonly kind: 'completed' } | { readonly kind: 'failed'; readonly error: unknown } | { readonly kind: 'interrupted' };
+    const first = await Promise.race<ProgramEnd>([
+      runProgram(artifact.artifactPath, session.context).then(
+        () => ({ kind: 'completed' }),
+        (error: unknown) => ({ kind: 'failed', error }),
+      ),
+      stray.failure.then((error) => ({ kind: 'failed', error: new ProgramInvocationException(error) })),
+      interrupt.done.then(() => ({ kind: 'interrupted' })),
     ]);
     // Once interrupted, the interrupt decides how this ends (the program then usually fails
     // with "Job was cancelled", which is no news to the user who pressed Ctrl-C).
     if (first.kind === 'interrupted' || interrupt.started) return await interrupt.done;
-    if (first.error !== undefined) return await failProgram(first.error, session, interrupt, output);
+    if (first.kind === 'failed') return await failProgram(first.error, session, interrupt, output);
     if (session.submittedCount === 0) throw new ProgramMissingJobException();
     const outcomes = await Promise.race([session.awaitJobs(), stray.failure.then(() => undefined), interrupt.done.then(() => undefined)]);
     if (interrupt.started) return await interrupt.done;
@@ -122,10 +132,10 @@ async function runJobUnguarded(options: RunJobOptions): Promise<number> {
 
 function loadRunConfiguration(options: RunJobOptions): Configuration {
   return loadClientConfiguration({
-      env: options.env,
-      dynamicProperties: options.dynamicProperties,
-      overrides: [
-        { source: '-p', values: options.parallelism === undefined ? {} : { 'parallelism.default': options.parallelism } },
+    env: options.env,
+    dynamicProperties: options.dynamicProperties,
+    overrides: [
+      { source: '-p', values: options.parallelism === undefined ? {} : { 'parallelism.default': options.parallelism } },
       { source: '-t', values: options.target === undefined ? {} : { 'execution.target': options.target } },
       // Flink's CLI always decides attachment itself: attached unless -d.
       { source: options.detached ? '-d' : 'run', values: { 'execution.attached': !options.detached } },

@@ -61,7 +61,7 @@ export class RuntimeContext {
     if (this.accumulators.has(name)) {
       throw new Error(`The accumulator '${name}' already exists and cannot be added.`);
     }
-    this.accumulators.set(name, accumulator as Accumulator<unknown>);
+    this.accumulators.set(name, accumulator);
   }
   getAccumulator<V>(name: string): Accumulator<V> | undefined {
     return this.accumulators.get(name) as Accumulator<V> | undefined;
@@ -80,7 +80,7 @@ export class RuntimeContext {
     const existing = this.accumulators.get(name);
     if (existing === undefined) {
       const created = new ctor();
-      this.accumulators.set(name, created as Accumulator<unknown>);
+      this.accumulators.set(name, created);
       return created;
     }
     if (!(existing instanceof ctor)) {

@@ -17,11 +17,12 @@ import type {
 import type { CoProcessFunction, KeyedProcessContext, ProcessFunctionLike } from '../functions/process-function.js';
 import type { AggregationType, FieldExpression } from '../operators/aggregation.js';
 import { toKeySelector } from '../functions/function-types.js';
+import type {
+  Transformation} from '../transformations/transformation.js';
 import {
   OneInputTransformation,
   PartitionTransformation,
   SideOutputTransformation,
-  Transformation,
   TwoInputTransformation,
   UnionTransformation,
 } from '../transformations/transformation.js';

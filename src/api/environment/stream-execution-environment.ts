@@ -76,9 +76,9 @@ export class StreamExecutionEnvironment {
     return this.maxParallelism ?? -1;
   }
   setRuntimeMode(mode: RuntimeModeSetting): this {
-    const normalized = String(mode).toUpperCase();
+    const normalized = (mode as string).toUpperCase();
     if (normalized !== 'STREAMING' && normalized !== 'BATCH' && normalized !== 'AUTOMATIC') {
-      throw new TypeError(`Unknown runtime mode '${String(mode)}': expected STREAMING, BATCH or AUTOMATIC.`);
+      throw new TypeError(`Unknown runtime mode '${mode as string}': expected STREAMING, BATCH or AUTOMATIC.`);
     }
     this.runtimeMode = normalized;
     return this;

@@ -16,7 +16,7 @@ export abstract class AbstractStreamOperator<OUT> implements StreamOperator {
 
   setup(setup: OperatorSetup): void {
     this.setupInfo = setup;
-    this.output = setup.output as Output<OUT>;
+    this.output = setup.output;
     this.runtimeContext = setup.runtimeContext;
     this.runtimeMode = setup.runtimeMode;
     if (isRichFunction(this.userFunction)) this.userFunction.setRuntimeContext(setup.runtimeContext);

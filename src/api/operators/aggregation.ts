@@ -52,7 +52,7 @@ function tupleSum(index: number): (a: unknown, b: unknown) => unknown {
       const x: unknown = a[index];
       const y: unknown = b[index];
       if (typeof x === 'number' && typeof y === 'number') {
-        const copy = a.slice();
+        const copy: unknown[] = a.slice();
         copy[index] = x + y;
         return copy;
       }
@@ -101,7 +101,7 @@ function writeField<T>(record: T, path: (string | number)[], value: unknown): T 
 function shallowCopy<V>(value: V): V {
   if (Array.isArray(value)) return [...value] as V;
   if (value !== null && typeof value === 'object') {
-    return Object.assign(Object.create(Object.getPrototypeOf(value) as object) as object, value) as V;
+    return Object.assign(Object.create(Object.getPrototypeOf(value) as object) as object, value);
   }
   return value;
 }

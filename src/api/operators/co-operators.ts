@@ -1,4 +1,3 @@
-import type { Collector } from '../common/records.js';
 import type { OutputTag } from '../common/output-tag.js';
 import type { CoFlatMapFunction, CoMapFunction } from '../functions/function-types.js';
 import type { CoProcessFunction, ProcessContext, TimerService } from '../functions/process-function.js';
@@ -94,11 +93,11 @@ export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputOperator<I
   }
   processElement1(value: IN1, timestamp: number): void {
     this.collector.timestamp = this.currentTimestamp = timestamp;
-    this.fn.processElement1(value, this.context, this.collector as Collector<OUT>);
+    this.fn.processElement1(value, this.context, this.collector);
   }
   processElement2(value: IN2, timestamp: number): void {
     this.collector.timestamp = this.currentTimestamp = timestamp;
-    this.fn.processElement2(value, this.context, this.collector as Collector<OUT>);
+    this.fn.processElement2(value, this.context, this.collector);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { OutputTag } from '../common/output-tag.js';
 import type { Collector } from '../common/records.js';
-import type { KeyedProcessContext, ProcessContext, ProcessFunctionLike, TimerService } from '../functions/process-function.js';
+import type { KeyedProcessContext, ProcessFunctionLike, TimerService } from '../functions/process-function.js';
 import type { OneInputStreamOperator } from './stream-operator.js';
 import { NO_TIMESTAMP } from '../common/records.js';
 import { AbstractStreamOperator, TimestampedCollector } from './abstract-stream-operator.js';

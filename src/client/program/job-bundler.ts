@@ -8,12 +8,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { userInfo, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { BuildFailure, Message, OutputFile, Plugin } from 'esbuild';
 import { FlinkTsError } from '../../core/errors.js';
 import { API_GLOBAL_KEY } from '../../api/program-globals.js';
+import { currentUserName } from '../user-name.js';
 
 /** Options of {@link bundleJob}. */
 export interface BundleJobOptions {
@@ -41,15 +42,6 @@ const REQUIRE_BANNER = "import { createRequire as __cr } from 'node:module'; con
 /** `<os tmpdir>/flink-ts-<user>/artifacts`: per user, so users on one host never share (or clobber) artifacts. */
 export function defaultArtifactCacheDir(): string {
   return join(tmpdir(), `flink-ts-${currentUserName()}`, 'artifacts');
-}
-
-function currentUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    // userInfo() throws for a uid without a passwd entry (common in containers).
-    return process.env.USER ?? String(process.getuid?.() ?? 'user');
-  }
 }
 
 /**

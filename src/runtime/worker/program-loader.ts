@@ -16,6 +16,10 @@ import { FlinkTsError } from '../../core/errors.js';
  */
 export async function loadStreamGraph(program: ProgramInfo, expected: readonly StreamNodeSummary[]): Promise<StreamGraph> {
   (globalThis as Record<symbol, unknown>)[API_GLOBAL_KEY] = await import('../../api/index.js');
+  // Same view of the program as the client gives it: its own arguments, and stack traces that
+  // point into the job file rather than the artifact.
+  process.argv = [process.argv[0] ?? 'node', program.artifactPath, ...program.args];
+  process.setSourceMapsEnabled(true);
   let captured: (graph: StreamGraph) => void = () => undefined;
   const graphPromise = new Promise<StreamGraph>((resolve) => (captured = resolve));
   installExecutionContext({
@@ -85,6 +89,7 @@ function finishedClient(): JobClient {
 
 function muteConsole(): () => void {
   const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- restored onto console itself
   const saved = methods.map((m) => console[m]);
   for (const m of methods) console[m] = () => undefined;
   return () => {

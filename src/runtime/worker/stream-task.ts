@@ -243,7 +243,7 @@ export class StreamTask {
   private async closeOperators(): Promise<void> {
     const chain = this.chain;
     if (chain === undefined) return;
-    let first: unknown;
+    let first: Error | undefined;
     for (let i = 0; i < chain.operators.length; i++) {
       try {
         await chain.operators[i]?.close();

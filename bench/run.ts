@@ -1,0 +1,25 @@
+/**
+ * `npm run bench -- <name>...`: runs the named benchmarks (all when none is named). Each measures
+ * flink-ts and its baseline in the same run, prints both and their ratio, and ends with one JSON
+ * line `{"bench": …, "ratio": …, …}` that tools can read. Benchmarks never fail on a target: they
+ * report, tests assert.
+ */
+import { wordcountLocal } from './wordcount-local.js';
+import { backpressure } from './backpressure.js';
+
+const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
+  'wordcount-local': wordcountLocal,
+  backpressure,
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((n) => !(n in BENCHES));
+if (unknown.length > 0) {
+  console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Available: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+for (const name of requested.length > 0 ? requested : Object.keys(BENCHES)) {
+  console.log(`== ${name}`);
+  const result = await (BENCHES[name] as () => Promise<Record<string, unknown>>)();
+  console.log(JSON.stringify({ bench: name, ...result }));
+}
