@@ -36,6 +36,12 @@ export const LOG_DIR = stringOption(
   'Directory for process log files; the `log` directory of the installation when unset.',
 );
 export const LOG_MAX = intOption('env.log.max', 10, 'Number of rotated log files kept per process.', { min: 0 });
+export const LOG_LEVEL = enumOption(
+  'env.log.level',
+  ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const,
+  'INFO',
+  'Lowest level written to the log files of JobManager and TaskManager processes.',
+);
 
 // ------------------------------------------------------------------------------------------ PipelineOptions
 
@@ -201,6 +207,11 @@ export const TASK_MANAGER_HOST = stringOption(
   undefined,
   'Address under which other processes reach this TaskManager; detected when unset.',
 );
+export const TASK_MANAGER_RESOURCE_ID = stringOption(
+  'taskmanager.resource-id',
+  undefined,
+  'The TaskManager\'s ResourceID; generated from the host and a random suffix when unset.',
+);
 export const TASK_MANAGER_BIND_HOST = stringOption(
   'taskmanager.bind-host',
   undefined,
@@ -311,6 +322,11 @@ export const NETWORK_REQUEST_BACKOFF_MAX = durationOption(
   'taskmanager.network.request-backoff.max',
   '10000 ms',
   'Longest wait between partition re-requests; the wait doubles from the initial value up to this.',
+);
+export const PARTITION_REQUEST_TIMEOUT = durationOption(
+  'taskmanager.network.partition-request-timeout',
+  '10 s',
+  'How long a partition request waits for its producer to be deployed before the consumer fails.',
 );
 
 // ---------------------------------------------------------------------------------------------- RestOptions
@@ -446,6 +462,16 @@ export const SLOT_IDLE_TIMEOUT = durationOption(
   'slot.idle.timeout',
   '50 s',
   'Time after which a slot the job no longer uses is returned to its TaskManager.',
+);
+export const JOB_STORE_EXPIRATION_TIME = durationOption(
+  'jobstore.expiration-time',
+  '3600 s',
+  'How long a session cluster keeps the details of finished jobs.',
+);
+export const ASK_TIMEOUT = durationOption(
+  'pekko.ask.timeout',
+  '10 s',
+  'Timeout of RPC calls between JobManager, TaskManagers and the ResourceManager.',
 );
 export const TASK_MANAGER_TIMEOUT = durationOption(
   'resourcemanager.taskmanager-timeout',
@@ -727,7 +753,7 @@ export interface OptionGroup {
 
 /** Every option, grouped as in Flink; the generated docs follow this order. */
 export const OPTION_GROUPS: readonly OptionGroup[] = Object.freeze([
-  { name: 'CoreOptions', options: [PARALLELISM_DEFAULT, TMP_DIRS, PID_DIR, LOG_DIR, LOG_MAX] },
+  { name: 'CoreOptions', options: [PARALLELISM_DEFAULT, TMP_DIRS, PID_DIR, LOG_DIR, LOG_MAX, LOG_LEVEL] },
   {
     name: 'PipelineOptions',
     options: [
@@ -771,6 +797,7 @@ export const OPTION_GROUPS: readonly OptionGroup[] = Object.freeze([
     options: [
       NUM_TASK_SLOTS,
       TASK_MANAGER_HOST,
+      TASK_MANAGER_RESOURCE_ID,
       TASK_MANAGER_BIND_HOST,
       TASK_MANAGER_RPC_PORT,
       TASK_MANAGER_RPC_BIND_PORT,
@@ -796,6 +823,7 @@ export const OPTION_GROUPS: readonly OptionGroup[] = Object.freeze([
       MAX_OVERDRAFT_BUFFERS_PER_GATE,
       NETWORK_REQUEST_BACKOFF_INITIAL,
       NETWORK_REQUEST_BACKOFF_MAX,
+      PARTITION_REQUEST_TIMEOUT,
     ],
   },
   {
@@ -829,6 +857,8 @@ export const OPTION_GROUPS: readonly OptionGroup[] = Object.freeze([
       EVENLY_SPREAD_OUT_SLOTS,
       SLOT_REQUEST_TIMEOUT,
       SLOT_IDLE_TIMEOUT,
+      JOB_STORE_EXPIRATION_TIME,
+      ASK_TIMEOUT,
       TASK_MANAGER_TIMEOUT,
       TASK_MANAGER_REGISTRATION_DEADLINE,
       BLOB_SERVER_PORT,

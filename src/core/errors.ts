@@ -15,7 +15,19 @@ export type ErrorCode =
   | 'ERR_WORKER_EXIT'
   | 'ERR_PARTITION_NOT_FOUND'
   | 'ERR_NO_RESOURCE'
-  | 'ERR_INVALID_ARGUMENT';
+  | 'ERR_TASK_MANAGER_LOST'
+  | 'ERR_INVALID_ARGUMENT'
+  // RPC transport (src/runtime/rpc)
+  | 'ERR_RPC_TIMEOUT'
+  | 'ERR_RPC_CONNECTION'
+  | 'ERR_RPC_AUTHENTICATION'
+  | 'ERR_RPC_ENDPOINT_NOT_FOUND'
+  | 'ERR_RPC_METHOD_NOT_FOUND'
+  | 'ERR_RPC_SERIALIZATION'
+  | 'ERR_RPC_PROTOCOL'
+  | 'ERR_RPC_BIND'
+  | 'ERR_RPC_REMOTE'
+  | 'ERR_FENCING_MISMATCH';
 
 export class FlinkTsError extends Error {
   readonly code: ErrorCode;

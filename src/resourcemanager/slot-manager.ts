@@ -1,5 +1,6 @@
 import type { JobId } from '../core/ids.js';
 import type { AllocationId } from '../core/ids.js';
+import type { JobMasterReference } from './resource-manager-gateway.js';
 import { newAllocationId } from '../core/ids.js';
 
 export interface SlotAllocation {
@@ -7,11 +8,11 @@ export interface SlotAllocation {
   readonly slotIndex: number;
   readonly allocationId: AllocationId;
   readonly jobId: JobId;
-  readonly jobMasterAddress: string;
+  readonly jobMaster: JobMasterReference;
 }
 
 interface Requirement {
-  readonly jobMasterAddress: string;
+  readonly jobMaster: JobMasterReference;
   required: number;
 }
 
@@ -27,13 +28,20 @@ export class SlotManager {
     if (!this.slots.has(resourceId)) this.slots.set(resourceId, new Array<SlotAllocation | undefined>(numberOfSlots).fill(undefined));
   }
 
-  unregisterTaskExecutor(resourceId: string): void {
+  /** Forgets a TaskExecutor and returns the allocations it held. */
+  unregisterTaskExecutor(resourceId: string): SlotAllocation[] {
+    const held = (this.slots.get(resourceId) ?? []).filter((s): s is SlotAllocation => s !== undefined);
     this.slots.delete(resourceId);
+    return held;
   }
 
-  declare(jobId: JobId, jobMasterAddress: string, required: number): void {
+  isRegistered(resourceId: string): boolean {
+    return this.slots.has(resourceId);
+  }
+
+  declare(jobId: JobId, jobMaster: JobMasterReference, required: number): void {
     if (required <= 0) this.requirements.delete(jobId);
-    else this.requirements.set(jobId, { jobMasterAddress, required });
+    else this.requirements.set(jobId, { jobMaster, required });
   }
 
   freeSlot(resourceId: string, slotIndex: number): void {
@@ -49,7 +57,7 @@ export class SlotManager {
       for (const [resourceId, list] of this.slots) {
         for (let i = 0; i < list.length && missing > 0; i++) {
           if (list[i] !== undefined) continue;
-          const allocation = { resourceId, slotIndex: i, allocationId: newAllocationId(), jobId, jobMasterAddress: req.jobMasterAddress };
+          const allocation = { resourceId, slotIndex: i, allocationId: newAllocationId(), jobId, jobMaster: req.jobMaster };
           list[i] = allocation;
           made.push(allocation);
           missing--;
@@ -57,6 +65,10 @@ export class SlotManager {
       }
     }
     return made;
+  }
+
+  allocationsOf(resourceId: string): readonly (SlotAllocation | undefined)[] {
+    return this.slots.get(resourceId) ?? [];
   }
 
   freeSlots(): number {
@@ -69,6 +81,10 @@ export class SlotManager {
     let total = 0;
     for (const list of this.slots.values()) total += list.length;
     return total;
+  }
+
+  taskExecutorCount(): number {
+    return this.slots.size;
   }
 
   private allocatedTo(jobId: JobId): number {

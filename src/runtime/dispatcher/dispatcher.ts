@@ -4,7 +4,7 @@ import type { JobStatus } from '../../api/environment/job-client.js';
 import type { JobGraph } from '../jobgraph/job-graph.js';
 import type { JobMasterOptions } from '../jobmaster/job-master.js';
 import type { JobResult } from '../jobmaster/job-result.js';
-import type { LocalRpcService } from '../rpc/rpc-service.js';
+import type { RpcService } from '../rpc/rpc-service.js';
 import { JobMaster } from '../jobmaster/job-master.js';
 
 /** What a job looks like in listings (`flink-ts list`, `/jobs/overview`). */
@@ -24,7 +24,7 @@ export class Dispatcher {
   private readonly jobs = new Map<JobId, JobMaster>();
 
   constructor(
-    private readonly rpc: LocalRpcService,
+    private readonly rpc: RpcService,
     private readonly jobMasterOptions: Omit<JobMasterOptions, 'rpc'>,
     private readonly logger: Logger,
   ) {}
@@ -34,10 +34,10 @@ export class Dispatcher {
     this.logger.info(`Received JobGraph submission '${jobGraph.jobName}' (${jobGraph.jobId}).`);
     const jobMaster = new JobMaster(jobGraph, { ...this.jobMasterOptions, rpc: this.rpc });
     this.jobs.set(jobGraph.jobId, jobMaster);
-    this.rpc.register(jobMaster.address, jobMaster);
+    this.rpc.register(jobMaster.endpointName, jobMaster, { fencingToken: () => jobMaster.jobMasterId });
     void jobMaster.result.then((result) => {
       this.logger.info(`Job ${result.jobId} reached globally terminal state ${result.status}.`);
-      this.rpc.unregister(jobMaster.address);
+      this.rpc.unregister(jobMaster.endpointName);
     });
     await jobMaster.start();
     return jobGraph.jobId;

@@ -4,7 +4,9 @@ import type { AccumulatorSnapshot } from '../../api/common/accumulators.js';
 import type { JobStatus } from '../../api/environment/job-client.js';
 import type { RpcService } from '../rpc/rpc-service.js';
 import type { ResourceManagerGateway } from '../../resourcemanager/resource-manager-gateway.js';
-import type { SlotOffer, TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
+import type { SlotOffer, TaskExecutorGateway, TaskManagerLocation } from '../taskexecutor/task-executor-gateway.js';
+import type { TaskMetricsSnapshot } from '../worker/task-metrics.js';
+import type { HeartbeatSettings } from '../heartbeat/heartbeat-monitor.js';
 import type { NetworkSettings, TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor.js';
 import type { JobGraph } from '../jobgraph/job-graph.js';
 import type { TaskStateReport } from '../worker/stream-task.js';
@@ -19,6 +21,8 @@ import { slotsPerSharingGroup, requiredSlots } from '../jobgraph/job-graph.js';
 import { consumedPartitionsOf, consumersOf } from '../../core/pointwise-wiring.js';
 import { mergeAccumulators } from '../../api/common/accumulators.js';
 import { serializeError, FlinkTsError } from '../../core/errors.js';
+import { HeartbeatMonitor } from '../heartbeat/heartbeat-monitor.js';
+import { randomBytes } from 'node:crypto';
 
 export interface JobMasterOptions {
   readonly rpc: RpcService;
@@ -26,10 +30,11 @@ export interface JobMasterOptions {
   readonly logger: Logger;
   readonly network: NetworkSettings;
   readonly slotRequestTimeoutMs: number;
+  readonly heartbeat: HeartbeatSettings;
 }
 
 interface AcquiredSlot {
-  readonly taskManagerId: string;
+  readonly taskManager: TaskManagerLocation;
   readonly slotIndex: number;
   readonly allocationId: AllocationId;
 }
@@ -53,6 +58,11 @@ export class JobMaster implements JobMasterGateway {
   private readonly required: number;
   private slotTimer: NodeJS.Timeout | undefined;
   private deployed = false;
+  /** Fencing token: TaskManagers address this JobMaster with it, so a stale one's messages are refused. */
+  readonly jobMasterId = randomBytes(16).toString('hex');
+  private readonly heartbeats: HeartbeatMonitor<{ readonly metrics: readonly TaskMetricsSnapshot[] }>;
+  private readonly metrics = new Map<ExecutionAttemptId, TaskMetricsSnapshot>();
+  private readonly taskManagers = new Map<string, TaskManagerLocation>();
   private resolveResult!: (result: JobResult) => void;
   readonly result: Promise<JobResult>;
 
@@ -63,10 +73,30 @@ export class JobMaster implements JobMasterGateway {
     this.graph = new ExecutionGraph(jobGraph);
     this.required = requiredSlots(jobGraph);
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
+    this.heartbeats = new HeartbeatMonitor(
+      options.heartbeat,
+      (id) => `TaskManager with id ${id}`,
+      options.logger,
+    );
+  }
+
+  /** The endpoint name this JobMaster is registered under in its RPC service. */
+  get endpointName(): string {
+    return `jobmaster_${this.jobGraph.jobId}`;
   }
 
   get address(): string {
-    return `jobmaster/${this.jobGraph.jobId}`;
+    return this.options.rpc.addressOf(this.endpointName);
+  }
+
+  /** The latest metrics of each running subtask attempt, from the TaskManagers' heartbeats. */
+  taskMetrics(attemptId: ExecutionAttemptId): TaskMetricsSnapshot | undefined {
+    return this.metrics.get(attemptId);
+  }
+
+  /** Where each TaskManager this job uses is, by resource id. */
+  taskManagerLocation(resourceId: string): TaskManagerLocation | undefined {
+    return this.taskManagers.get(resourceId);
   }
 
   get status(): JobStatus {
@@ -78,19 +108,54 @@ export class JobMaster implements JobMasterGateway {
     this.transitionJob('RUNNING');
     for (const ev of this.graph.allExecutionVertices()) this.transitionExecution(ev, 'SCHEDULED');
     this.slotTimer = setTimeout(() => this.failForMissingSlots(), this.options.slotRequestTimeoutMs);
-    await this.resourceManager().declareRequiredResources(this.jobGraph.jobId, this.address, this.required);
+    await this.resourceManager().declareRequiredResources(this.jobGraph.jobId, { address: this.address, id: this.jobMasterId }, this.required);
   }
 
   // ---- JobMasterGateway ----
 
-  offerSlots(taskManagerId: string, offers: readonly SlotOffer[]): Promise<void> {
+  offerSlots(taskManager: TaskManagerLocation, offers: readonly SlotOffer[]): Promise<void> {
     if (this.deployed || this.isTerminal()) {
-      for (const o of offers) void this.taskExecutor(taskManagerId).freeSlot(o.allocationId);
+      for (const o of offers) void this.taskExecutor(taskManager).freeSlot(o.allocationId);
       return Promise.resolve();
     }
-    for (const o of offers) this.slots.push({ taskManagerId, slotIndex: o.slotIndex, allocationId: o.allocationId });
+    this.taskManagers.set(taskManager.resourceId, taskManager);
+    this.monitorTaskManager(taskManager);
+    for (const o of offers) this.slots.push({ taskManager, slotIndex: o.slotIndex, allocationId: o.allocationId });
     if (this.slots.length >= this.required) this.deploy();
     return Promise.resolve();
+  }
+
+  disconnectTaskManager(resourceId: string, cause: string): Promise<void> {
+    this.heartbeats.unmonitor(resourceId);
+    // Its slots are gone with it: they must not be freed or reused.
+    for (let i = this.slots.length - 1; i >= 0; i--) if (this.slots[i]?.taskManager.resourceId === resourceId) this.slots.splice(i, 1);
+    for (const ev of this.graph.allExecutionVertices()) {
+      const e = ev.currentExecution;
+      if (e.location?.taskManagerId !== resourceId || isTerminalExecutionState(e.state)) continue;
+      e.failure = serializeError(new FlinkTsError('ERR_TASK_MANAGER_LOST', `${cause} The task ran on TaskManager ${resourceId}.`));
+      this.transitionExecution(ev, 'FAILED');
+      this.onTaskFailed(ev);
+    }
+    this.checkJobCompletion();
+    return Promise.resolve();
+  }
+
+  private monitorTaskManager(taskManager: TaskManagerLocation): void {
+    if (this.heartbeats.isMonitored(taskManager.resourceId)) return;
+    const gateway = this.taskExecutor(taskManager);
+    this.heartbeats.monitor(
+      taskManager.resourceId,
+      () => gateway.heartbeatFromJobManager(this.jobGraph.jobId),
+      (payload) => {
+        for (const m of payload.metrics) this.metrics.set(m.attemptId, m);
+      },
+      (cause) => void this.disconnectTaskManager(taskManager.resourceId, cause),
+    );
+  }
+
+  /** A connection to a TaskManager broke: check it now rather than at the next heartbeat. */
+  probeTaskManager(resourceId: string): void {
+    this.heartbeats.probe(resourceId);
   }
 
   updateTaskExecutionState(attemptId: ExecutionAttemptId, report: TaskStateReport): Promise<void> {
@@ -140,14 +205,18 @@ export class JobMaster implements JobMasterGateway {
     const slotOf = this.assignSlots();
     for (const ev of this.graph.allExecutionVertices()) {
       const slot = slotOf.get(ev) as AcquiredSlot;
-      ev.currentExecution.location = { taskManagerId: slot.taskManagerId, slotIndex: slot.slotIndex };
+      ev.currentExecution.location = {
+        taskManagerId: slot.taskManager.resourceId,
+        slotIndex: slot.slotIndex,
+        dataAddress: slot.taskManager.dataAddress,
+      };
       ev.currentExecution.allocationId = slot.allocationId;
     }
     for (const ev of this.graph.allExecutionVertices()) {
       this.transitionExecution(ev, 'DEPLOYING');
       const tdd = this.createDeploymentDescriptor(ev);
-      this.taskExecutor(tdd.location.taskManagerId)
-        .submitTask(tdd)
+      this.taskExecutorById(tdd.location.taskManagerId)
+        .submitTask(tdd, this.jobMasterId)
         .catch((e: unknown) => void this.updateTaskExecutionState(tdd.attemptId, { state: 'FAILED', error: serializeError(e) }));
     }
   }
@@ -237,7 +306,9 @@ export class JobMaster implements JobMasterGateway {
         continue;
       }
       this.transitionExecution(ev, 'CANCELING');
-      void this.taskExecutor(e.location.taskManagerId).cancelTask(e.attemptId);
+      this.taskExecutorById(e.location.taskManagerId)
+        .cancelTask(e.attemptId)
+        .catch(() => undefined);
     }
   }
 
@@ -253,6 +324,7 @@ export class JobMaster implements JobMasterGateway {
 
   private terminate(status: 'FINISHED' | 'FAILED' | 'CANCELED'): void {
     clearTimeout(this.slotTimer);
+    this.heartbeats.close();
     this.transitionJob(status);
     const start = this.graph.statusTimestamps.INITIALIZING ?? Date.now();
     const result: JobResult = {
@@ -268,12 +340,15 @@ export class JobMaster implements JobMasterGateway {
   }
 
   private async releaseSlots(): Promise<void> {
-    await this.resourceManager().declareRequiredResources(this.jobGraph.jobId, this.address, 0);
+    await this.resourceManager().declareRequiredResources(this.jobGraph.jobId, { address: this.address, id: this.jobMasterId }, 0);
     const slots = this.slots.splice(0);
     await Promise.all(
       slots.map(async (s) => {
-        await this.taskExecutor(s.taskManagerId).freeSlot(s.allocationId);
-        await this.resourceManager().notifySlotAvailable(s.taskManagerId, s.slotIndex);
+        // A TaskManager that died meanwhile has nothing left to free; the ResourceManager learns it from its own heartbeats.
+        await this.taskExecutor(s.taskManager)
+          .freeSlot(s.allocationId)
+          .catch(() => undefined);
+        await this.resourceManager().notifySlotAvailable(s.taskManager.resourceId, s.slotIndex);
       }),
     );
   }
@@ -337,7 +412,13 @@ export class JobMaster implements JobMasterGateway {
     return this.options.rpc.connect<ResourceManagerGateway>(this.options.resourceManagerAddress);
   }
 
-  private taskExecutor(resourceId: string): TaskExecutorGateway {
-    return this.options.rpc.connect<TaskExecutorGateway>(`taskmanager/${resourceId}`);
+  private taskExecutor(location: TaskManagerLocation): TaskExecutorGateway {
+    return this.options.rpc.connect<TaskExecutorGateway>(location.rpcAddress);
+  }
+
+  private taskExecutorById(resourceId: string): TaskExecutorGateway {
+    const location = this.taskManagers.get(resourceId);
+    if (location === undefined) throw new Error(`TaskManager ${resourceId} offered no slot to job ${this.jobGraph.jobId}.`);
+    return this.taskExecutor(location);
   }
 }

@@ -6,18 +6,13 @@ import type { JobGraph } from '../jobgraph/job-graph.js';
 import type { JobResult } from '../jobmaster/job-result.js';
 import { Logger, MemoryLogSink } from '../../core/logger.js';
 import { newResourceId } from '../../core/ids.js';
-import {
-  BUFFERS_PER_CHANNEL,
-  FLOATING_BUFFERS_PER_GATE,
-  MAX_BUFFERS_PER_CHANNEL,
-  SLOT_REQUEST_TIMEOUT,
-  TASK_HEAP_SIZE,
-  TASK_MANAGER_PROCESS_SIZE,
-} from '../../config/index.js';
+import { TASK_MANAGER_PROCESS_SIZE } from '../../config/index.js';
 import { LocalRpcService } from '../rpc/rpc-service.js';
 import { StandaloneResourceManager } from '../../resourcemanager/standalone-resource-manager.js';
 import { TaskExecutor } from '../taskexecutor/task-executor.js';
 import { Dispatcher } from '../dispatcher/dispatcher.js';
+import { jobMasterSettingsFrom } from '../jobmaster/job-master-settings.js';
+import { hardwareDescription, slotHeapMb } from '../taskexecutor/task-executor-resources.js';
 
 export interface MiniClusterOptions {
   readonly numSlots: number;
@@ -28,8 +23,6 @@ export interface MiniClusterOptions {
 
 export type { JobResult };
 
-const RESOURCE_MANAGER_ADDRESS = 'resourcemanager';
-const MIN_SLOT_HEAP_MB = 256;
 
 /**
  * A whole cluster in one process (Flink's MiniCluster): Dispatcher, ResourceManager and one
@@ -40,6 +33,7 @@ export class MiniCluster {
   private constructor(
     private readonly dispatcher: Dispatcher,
     private readonly taskExecutor: TaskExecutor,
+    private readonly resourceManager: StandaloneResourceManager,
     readonly logs: LogSink,
   ) {}
 
@@ -48,33 +42,31 @@ export class MiniCluster {
     const sink = options.logSink ?? new MemoryLogSink();
     const logger = new Logger('MiniCluster', sink, 'INFO');
     const rpc = new LocalRpcService();
+    // In one process nothing can get lost, so the ResourceManager does not watch heartbeats.
     const resourceManager = new StandaloneResourceManager(rpc, logger.child('StandaloneResourceManager'));
-    rpc.register(RESOURCE_MANAGER_ADDRESS, resourceManager);
+    rpc.register(StandaloneResourceManager.ENDPOINT_NAME, resourceManager);
+    const resourceId = newResourceId();
     const taskExecutor = new TaskExecutor({
-      resourceId: newResourceId(),
+      location: { resourceId, rpcAddress: `${TaskExecutor.ENDPOINT_NAME}_${resourceId}`, dataAddress: undefined, host: 'localhost' },
       numberOfSlots: options.numSlots,
       slotHeapMb: slotHeapMb(config, options.numSlots),
       rpc,
       logger: logger.child('TaskExecutor'),
       stdout: (text, stderr) => (stderr ? process.stderr : process.stdout).write(text),
     });
-    rpc.register(taskExecutor.address, taskExecutor);
+    rpc.register(taskExecutor.location.rpcAddress, taskExecutor);
     const dispatcher = new Dispatcher(
       rpc,
-      {
-        resourceManagerAddress: RESOURCE_MANAGER_ADDRESS,
-        logger: logger.child('JobMaster'),
-        network: {
-          buffersPerChannel: config.get(BUFFERS_PER_CHANNEL),
-          floatingBuffersPerGate: config.get(FLOATING_BUFFERS_PER_GATE),
-          maxBuffersPerChannel: config.get(MAX_BUFFERS_PER_CHANNEL),
-        },
-        slotRequestTimeoutMs: config.get(SLOT_REQUEST_TIMEOUT),
-      },
+      { resourceManagerAddress: StandaloneResourceManager.ENDPOINT_NAME, logger: logger.child('JobMaster'), ...jobMasterSettingsFrom(config) },
       logger.child('Dispatcher'),
     );
-    await taskExecutor.registerAt(resourceManager);
-    return new MiniCluster(dispatcher, taskExecutor, sink);
+    await resourceManager.registerTaskExecutor({
+      location: taskExecutor.location,
+      numberOfSlots: options.numSlots,
+      hardware: hardwareDescription(),
+      memoryBytes: config.get(TASK_MANAGER_PROCESS_SIZE),
+    });
+    return new MiniCluster(dispatcher, taskExecutor, resourceManager, sink);
   }
 
   submitJob(jobGraph: JobGraph): Promise<JobId> {
@@ -101,11 +93,6 @@ export class MiniCluster {
   async close(): Promise<void> {
     await this.dispatcher.shutDown();
     await this.taskExecutor.shutdown();
+    this.resourceManager.close();
   }
-}
-
-/** A slot's share of the task heap (explicit, or 60% of the TaskManager's process size). */
-function slotHeapMb(config: Configuration, slots: number): number {
-  const taskHeap = config.get(TASK_HEAP_SIZE) ?? config.get(TASK_MANAGER_PROCESS_SIZE) * 0.6;
-  return Math.max(MIN_SLOT_HEAP_MB, Math.floor(taskHeap / slots / (1024 * 1024)));
 }

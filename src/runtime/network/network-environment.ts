@@ -123,7 +123,23 @@ export class NetworkEnvironment implements RemoteChannelTransport {
         this.channels.get(message.receiverId)?.channel.onError(error);
         return;
       }
+      case 'ConnectionLost':
+        this.connectionLost(message.taskManagerId, message.dataAddress);
+        return;
     }
+  }
+
+  /** Fails the channels reading from a lost TaskManager and forgets readers that lived there. */
+  private connectionLost(taskManagerId: string, dataAddress: string): void {
+    for (const { channel, producer } of this.channels.values()) {
+      if (producer.taskManagerId !== taskManagerId) continue;
+      const error = new Error(
+        `Connection unexpectedly closed by remote task manager '${dataAddress}'. This might indicate that the remote task manager was lost.`,
+      );
+      error.name = 'RemoteTransportException';
+      channel.onError(error);
+    }
+    for (const [receiverId, view] of this.views) if (view.consumerTaskManager === taskManagerId) this.views.delete(receiverId);
   }
 
   /** Cancels every timer, so a finished worker's event loop can drain. */
@@ -160,6 +176,10 @@ export class NetworkEnvironment implements RemoteChannelTransport {
 
 /** The producer's end of a remote channel: sends a buffer per credit, with the backlog. */
 class RemoteSubpartitionView implements SubpartitionListener {
+  get consumerTaskManager(): string {
+    return this.replyTo.taskManagerId;
+  }
+
   constructor(
     private readonly receiverId: string,
     private readonly replyTo: WorkerAddress,

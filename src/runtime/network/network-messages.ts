@@ -8,6 +8,8 @@ import type { SerializedThrowable } from '../../core/errors.js';
 export interface WorkerAddress {
   readonly taskManagerId: string;
   readonly slotIndex: number;
+  /** `host:port` of the TaskManager's data server; absent inside a MiniCluster. */
+  readonly dataAddress?: string | undefined;
 }
 
 export function addressKey(a: WorkerAddress): string {
@@ -27,7 +29,9 @@ export type NetworkMessage =
   | { readonly t: 'AddCredit'; readonly receiverId: string; readonly credit: number }
   | { readonly t: 'CancelPartitionRequest'; readonly receiverId: string }
   | { readonly t: 'BufferResponse'; readonly receiverId: string; readonly backlog: number; readonly bytes: Uint8Array }
-  | { readonly t: 'ErrorResponse'; readonly receiverId: string; readonly error: SerializedThrowable };
+  | { readonly t: 'ErrorResponse'; readonly receiverId: string; readonly error: SerializedThrowable }
+  /** Sent by the TaskExecutor itself: the data connection to that TaskManager broke. */
+  | { readonly t: 'ConnectionLost'; readonly taskManagerId: string; readonly dataAddress: string };
 
 export interface RoutedMessage {
   readonly to: WorkerAddress;

@@ -5,6 +5,8 @@ import { NO_TIMESTAMP } from '../../api/common/records.js';
 
 /** Routes each record to a subpartition with the edge's partitioner (Flink's RecordWriter). */
 export class RecordWriter {
+  /** Records emitted, for the task's numRecordsOut. */
+  emitted = 0;
   private readonly subpartitions: ResultSubpartition[];
   private readonly broadcast: boolean;
   private readonly single: ResultSubpartition | undefined;
@@ -21,6 +23,7 @@ export class RecordWriter {
   }
 
   emit(value: unknown, timestamp: number): void {
+    this.emitted++;
     const hasTimestamp = timestamp !== NO_TIMESTAMP;
     if (this.single !== undefined) {
       this.single.add(value, timestamp, hasTimestamp);

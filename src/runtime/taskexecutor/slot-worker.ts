@@ -3,6 +3,7 @@ import type { ExecutionAttemptId } from '../../core/ids.js';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor.js';
 import type { NetworkMessage, RoutedMessage, WorkerAddress } from '../network/network-messages.js';
 import type { TaskStateReport } from '../worker/stream-task.js';
+import type { TaskMetricsSnapshot } from '../worker/task-metrics.js';
 import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-worker-protocol.js';
 
 export interface SlotWorkerEvents {
@@ -10,6 +11,7 @@ export interface SlotWorkerEvents {
   onNetwork(routed: RoutedMessage): void;
   onCoordinator(attemptId: ExecutionAttemptId, operatorId: string, payload: unknown): void;
   onStdout(text: string, stderr: boolean): void;
+  onMetrics(snapshots: readonly TaskMetricsSnapshot[]): void;
   /** The thread ended on its own (user `process.exit`, out of memory, uncaught error). */
   onExit(reason: string): void;
 }
@@ -98,6 +100,9 @@ export class SlotWorker {
         return;
       case 'stdout':
         this.events.onStdout(m.text, m.stderr);
+        return;
+      case 'metrics':
+        this.events.onMetrics(m.snapshots);
         return;
     }
   }

@@ -66,6 +66,13 @@ function deploy(tdd: TaskDeploymentDescriptor): void {
   );
 }
 
+/** Metrics go to the TaskExecutor every second; JobMasters collect them with their heartbeats. */
+const METRICS_INTERVAL_MS = 1000;
+setInterval(() => {
+  if (tasks.size === 0) return;
+  post({ type: 'metrics', snapshots: [...tasks.values()].map((t) => t.metricsSnapshot()) });
+}, METRICS_INTERVAL_MS).unref();
+
 port.on('message', (message: ToSlotWorker) => {
   switch (message.type) {
     case 'deploy':

@@ -20,6 +20,8 @@ import { END_OF_PARTITION, MAX_WATERMARK } from '../network/buffer.js';
 import { OperatorChain } from './operator-chain.js';
 import { wrapOperatorError } from './operator-exception.js';
 import { taskNameWithSubtasks } from '../deployment/task-deployment-descriptor.js';
+import { TaskMetrics } from './task-metrics.js';
+import type { TaskMetricsSnapshot } from './task-metrics.js';
 
 export interface TaskStateReport {
   readonly state: ExecutionState;
@@ -47,6 +49,7 @@ export class StreamTask {
   private flusher: NodeJS.Timeout | undefined;
   private lastYield = performance.now();
   private accumulators: OperatorChain['accumulators'] = new Map();
+  private readonly metrics: TaskMetrics;
 
   constructor(
     private readonly tdd: TaskDeploymentDescriptor,
@@ -54,7 +57,16 @@ export class StreamTask {
     private readonly network: NetworkEnvironment,
     private readonly services: OperatorServices,
     private readonly report: (report: TaskStateReport) => void,
-  ) {}
+  ) {
+    this.metrics = new TaskMetrics(tdd.attemptId);
+  }
+
+  metricsSnapshot(): TaskMetricsSnapshot {
+    let out = 0;
+    for (const w of this.chain?.writers ?? []) out += w.emitted;
+    this.metrics.numRecordsOut = Math.max(this.metrics.numRecordsOut, out);
+    return this.metrics.snapshot();
+  }
 
   get name(): string {
     return taskNameWithSubtasks(this.tdd);
@@ -156,7 +168,7 @@ export class StreamTask {
         throw wrapOperatorError(e, (this.chain as OperatorChain).headName);
       }
       if (status === 'END_OF_INPUT') break;
-      if (status === 'NOTHING_AVAILABLE') await this.waitFor(source.isAvailable());
+      if (status === 'NOTHING_AVAILABLE') await this.waitFor(source.isAvailable(), 'idle');
       else await this.maybeYield();
     }
     // Bounded input ended: MAX_WATERMARK lets every downstream event-time timer fire (Flink's rule).
@@ -190,7 +202,7 @@ export class StreamTask {
           }
         }
       }
-      if (!progressed) await this.waitFor(undefined);
+      if (!progressed) await this.waitFor(undefined, 'idle');
       else await this.maybeYield();
     }
   }
@@ -214,6 +226,7 @@ export class StreamTask {
   private processBuffer(buffer: DataBuffer, head: unknown, input: number, twoInputs: boolean): void {
     const { values, timestamps } = buffer;
     const n = values.length;
+    this.metrics.numRecordsIn += n;
     if (!twoInputs) {
       const op = head as OneInputStreamOperator<unknown>;
       if (timestamps === undefined) for (let i = 0; i < n; i++) op.processElement(values[i], NO_TIMESTAMP);
@@ -267,21 +280,24 @@ export class StreamTask {
   private async waitForOutputs(): Promise<void> {
     for (const p of this.partitions.values()) {
       if (!p.isAvailable()) {
-        await this.waitFor(p.whenAvailable());
+        await this.waitFor(p.whenAvailable(), 'backpressure');
         return;
       }
     }
   }
 
   /** Sleeps until the promise settles, input arrives, or the task is canceled. */
-  private async waitFor(promise: Promise<void> | undefined): Promise<void> {
+  private async waitFor(promise: Promise<void> | undefined, kind: 'idle' | 'backpressure'): Promise<void> {
     if (this.hasPendingInput()) return;
+    const start = performance.now();
     await new Promise<void>((resolve) => {
       this.wake = resolve;
       promise?.then(resolve, resolve);
     });
     this.wake = undefined;
     this.lastYield = performance.now();
+    if (kind === 'idle') this.metrics.addIdle(this.lastYield - start);
+    else this.metrics.addBackPressured(this.lastYield - start);
   }
 
   private hasPendingInput(): boolean {
