@@ -147,7 +147,7 @@ class EntrypointRun {
 
   private async startComponent(): Promise<void> {
     const begin = Date.now();
-    this.logger.info(`Starting ${this.name}.`);
+    this.logger.info('Starting the cluster components.');
     try {
       await this.component.start();
     } catch (error) {

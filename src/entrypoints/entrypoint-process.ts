@@ -17,6 +17,7 @@ import { JOB_MANAGER_RPC_ADDRESS, LOG_LEVEL, REST_PORT, loadConfiguration, resol
 import { ensureError } from '../core/errors.js';
 import type { LogSink, Logger } from '../core/logger.js';
 import { rootLogger, stderrSink } from '../core/logger.js';
+import { CONF_DIR_KEY } from '../runtime/entrypoint/cluster-secret.js';
 import type { ClusterComponent, ClusterComponentFactory } from './cluster-component.js';
 import type { EntrypointHost } from './cluster-entrypoint.js';
 import { processHost, runClusterEntrypoint } from './cluster-entrypoint.js';
@@ -64,16 +65,17 @@ export function parseEntrypointArguments(daemonName: DaemonName, argv: readonly 
   };
 }
 
-/** The configuration an entrypoint runs with: conf dir, `FLINK_TS_PROPERTIES`, `-D`, then `--host`/`--webui-port`. */
-export function loadEntrypointConfiguration(args: EntrypointArguments, env: NodeJS.ProcessEnv): Configuration {
-  let configuration = loadConfiguration({
-    env,
-    dynamicProperties: args.dynamicProperties,
-    ...(args.configDir === undefined ? {} : { confDir: args.configDir }),
-  });
+/**
+ * The configuration an entrypoint runs with: conf dir, `FLINK_TS_PROPERTIES`, `-D`, then
+ * `--host`/`--webui-port`. The conf dir itself is recorded under {@link CONF_DIR_KEY} (Flink's
+ * DeploymentOptionsInternal.CONF_DIR), where components find files that live next to config.yaml.
+ */
+export function loadEntrypointConfiguration(args: EntrypointArguments, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Configuration {
+  const confDir = args.configDir === undefined ? {} : { confDir: args.configDir };
+  let configuration = loadConfiguration({ env, cwd, dynamicProperties: args.dynamicProperties, ...confDir });
   if (args.host !== undefined) configuration = configuration.withOverrides({ [JOB_MANAGER_RPC_ADDRESS.key]: args.host }, '--host');
   if (args.webUiPort !== undefined) configuration = configuration.withOverrides({ [REST_PORT.key]: args.webUiPort }, '--webui-port');
-  return configuration;
+  return configuration.withOverrides({ [CONF_DIR_KEY]: resolveConfDir({ env, cwd, ...confDir }).dir }, 'entrypoint');
 }
 
 export interface EntrypointProcessOptions {
@@ -106,14 +108,13 @@ export async function runEntrypointProcess(options: EntrypointProcessOptions): P
   }
   const sink = args.logFile === undefined ? (options.consoleSink ?? stderrSink) : logFileSink(args.logFile, host);
   const logger = rootLogger(sink, configuration.get(LOG_LEVEL));
-  const confDir = resolveConfDir({ env, ...(args.configDir === undefined ? {} : { confDir: args.configDir }) });
   try {
     return await runClusterEntrypoint({
       daemonName: options.daemonName,
       component: createComponent(options.factory, configuration, logger),
       logger,
       configuration,
-      configDir: confDir.dir,
+      configDir: String(configuration.getRaw(CONF_DIR_KEY)),
       logFile: args.logFile,
       programArguments: options.argv,
       onStarted: args.notifyReady ? notifyLauncher : undefined,

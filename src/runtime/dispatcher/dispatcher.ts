@@ -27,7 +27,17 @@ export class Dispatcher {
     private readonly rpc: RpcService,
     private readonly jobMasterOptions: Omit<JobMasterOptions, 'rpc'>,
     private readonly logger: Logger,
+    /** `jobstore.expiration-time`: how long finished jobs stay listed; forever when undefined. */
+    private readonly finishedJobRetentionMs?: number,
   ) {}
+
+  getJobMaster(jobId: JobId): JobMaster | undefined {
+    return this.jobs.get(jobId);
+  }
+
+  allJobMasters(): JobMaster[] {
+    return [...this.jobs.values()];
+  }
 
   async submitJob(jobGraph: JobGraph): Promise<JobId> {
     if (this.jobs.has(jobGraph.jobId)) throw new Error(`Job ${jobGraph.jobId} has already been submitted.`);
@@ -38,6 +48,9 @@ export class Dispatcher {
     void jobMaster.result.then((result) => {
       this.logger.info(`Job ${result.jobId} reached globally terminal state ${result.status}.`);
       this.rpc.unregister(jobMaster.endpointName);
+      if (this.finishedJobRetentionMs !== undefined) {
+        setTimeout(() => this.jobs.delete(result.jobId), this.finishedJobRetentionMs).unref();
+      }
     });
     await jobMaster.start();
     return jobGraph.jobId;

@@ -15,6 +15,7 @@ import type { ExecutionState } from '../executiongraph/execution-state.js';
 import type { ExecutionVertex } from '../executiongraph/execution-graph.js';
 import type { JobMasterGateway } from './job-master-gateway.js';
 import type { JobResult } from './job-result.js';
+import type { SerializedThrowable } from '../../core/errors.js';
 import { ExecutionGraph } from '../executiongraph/execution-graph.js';
 import { isTerminalExecutionState } from '../executiongraph/execution-state.js';
 import { slotsPerSharingGroup, requiredSlots } from '../jobgraph/job-graph.js';
@@ -37,6 +38,17 @@ interface AcquiredSlot {
   readonly taskManager: TaskManagerLocation;
   readonly slotIndex: number;
   readonly allocationId: AllocationId;
+}
+
+/** A task failure as the exception history keeps it. */
+export interface FailureRecord {
+  readonly error: SerializedThrowable;
+  readonly timestamp: number;
+  readonly taskName: string | undefined;
+  readonly taskManagerId: string | undefined;
+  readonly location: string | undefined;
+  /** Failures of other tasks that came with this one (the cancellation they caused, or the same lost TaskManager). */
+  readonly concurrent: FailureRecord[];
 }
 
 interface CollectState {
@@ -63,6 +75,8 @@ export class JobMaster implements JobMasterGateway {
   private readonly heartbeats: HeartbeatMonitor<{ readonly metrics: readonly TaskMetricsSnapshot[] }>;
   private readonly metrics = new Map<ExecutionAttemptId, TaskMetricsSnapshot>();
   private readonly taskManagers = new Map<string, TaskManagerLocation>();
+  /** Newest first; the first entry's error is the job's root cause once it FAILED. */
+  readonly failureHistory: FailureRecord[] = [];
   private resolveResult!: (result: JobResult) => void;
   readonly result: Promise<JobResult>;
 
@@ -188,6 +202,20 @@ export class JobMaster implements JobMasterGateway {
     return Promise.resolve();
   }
 
+  /** The values a collect sink delivered so far, from `offset` on (REST clients poll with it). */
+  collectedSince(operatorId: string, offset: number): unknown[] {
+    return this.collectState(operatorId).values.slice(offset);
+  }
+
+  /** Accumulators as reported so far: final values of ended tasks (running tasks report at their end). */
+  currentAccumulators(): Record<string, number> {
+    return mergeAccumulators([...this.accumulators.values()].flat());
+  }
+
+  isGloballyTerminal(): boolean {
+    return this.isTerminal();
+  }
+
   /** Resolves with the collected values once `limit` arrived, or when the job ends. */
   getCollectedResults(operatorId: string, limit?: number): Promise<unknown[]> {
     const state = this.collectState(operatorId);
@@ -288,8 +316,21 @@ export class JobMaster implements JobMasterGateway {
   // ---- state ----
 
   private onTaskFailed(ev: ExecutionVertex): void {
+    const error = ev.currentExecution.failure ?? serializeError(new Error(`Task ${ev.taskNameWithSubtask} failed.`));
+    const tm = ev.currentExecution.location?.taskManagerId;
+    const record: FailureRecord = {
+      error,
+      timestamp: Date.now(),
+      taskName: ev.taskNameWithSubtask,
+      taskManagerId: tm,
+      location: tm === undefined ? undefined : (this.taskManagers.get(tm)?.dataAddress ?? this.taskManagers.get(tm)?.host),
+      concurrent: [],
+    };
     if (this.graph.failureCause === undefined) {
-      this.graph.failureCause = ev.currentExecution.failure ?? serializeError(new Error(`Task ${ev.taskNameWithSubtask} failed.`));
+      this.graph.failureCause = error;
+      this.failureHistory.unshift(record);
+    } else {
+      this.failureHistory[0]?.concurrent.push(record);
     }
     if (this.graph.status === 'RUNNING') {
       this.transitionJob('FAILING');

@@ -1,0 +1,163 @@
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Configuration } from '../../config/index.js';
+import type { Logger } from '../../core/logger.js';
+import type { ClusterComponent, ClusterComponentFactory, ComponentTermination } from '../../entrypoints/cluster-component.js';
+import type { JarRunner } from '../dispatcher/dispatcher-rest-facade.js';
+import {
+  ASK_TIMEOUT,
+  JOB_MANAGER_BIND_HOST,
+  JOB_MANAGER_RPC_ADDRESS,
+  JOB_MANAGER_RPC_BIND_PORT,
+  JOB_MANAGER_RPC_PORT,
+  JOB_STORE_EXPIRATION_TIME,
+  LOG_DIR,
+  REST_BIND_ADDRESS,
+  REST_BIND_PORT,
+  REST_PORT,
+  REST_SERVER_MAX_CONTENT_LENGTH,
+  TMP_DIRS,
+  WEB_CANCEL_ENABLE,
+  WEB_SUBMIT_ENABLE,
+  WEB_UPLOAD_DIR,
+} from '../../config/index.js';
+import { TcpRpcService } from '../rpc/tcp-rpc-service.js';
+import { StandaloneResourceManager } from '../../resourcemanager/standalone-resource-manager.js';
+import { Dispatcher } from '../dispatcher/dispatcher.js';
+import { DispatcherRestFacade } from '../dispatcher/dispatcher-rest-facade.js';
+import { BlobServer } from '../blob/blob-server.js';
+import { RestServer } from '../rest/rest-server.js';
+import { jobMasterSettingsFrom } from '../jobmaster/job-master-settings.js';
+import { heartbeatSettingsFrom } from '../heartbeat/heartbeat-settings.js';
+import { resolveClusterSecret } from './cluster-secret.js';
+
+const DEFAULT_BIND_HOST = '127.0.0.1';
+const VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+
+/**
+ * The JobManager process of a session cluster (Flink's StandaloneSessionClusterEntrypoint
+ * components): RPC endpoint, BlobServer, StandaloneResourceManager, Dispatcher and the REST
+ * endpoint. Everything binds to loopback unless `jobmanager.bind-host` / `rest.bind-address`
+ * say otherwise.
+ */
+export class JobManagerComponent implements ClusterComponent {
+  readonly terminated: Promise<ComponentTermination>;
+  private terminate!: (t: ComponentTermination) => void;
+  private rpc: TcpRpcService | undefined;
+  private blobs: BlobServer | undefined;
+  private resourceManager: StandaloneResourceManager | undefined;
+  private dispatcher: Dispatcher | undefined;
+  private rest: RestServer | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly config: Configuration,
+    private readonly logger: Logger,
+    private readonly runJar?: JarRunner,
+  ) {
+    this.terminated = new Promise((resolve) => (this.terminate = resolve));
+  }
+
+  /** Where clients reach the REST API (`http://host:port`). */
+  get restAddress(): string | undefined {
+    return this.rest === undefined ? undefined : `http://${this.config.get(REST_BIND_ADDRESS) ?? DEFAULT_BIND_HOST}:${this.rest.port}`;
+  }
+
+  get rpcAddress(): string | undefined {
+    return this.rpc?.addressOf(StandaloneResourceManager.ENDPOINT_NAME);
+  }
+
+  async start(): Promise<void> {
+    const config = this.config;
+    const secret = resolveClusterSecret(config);
+    const bindHost = config.get(JOB_MANAGER_BIND_HOST) ?? DEFAULT_BIND_HOST;
+    const rpc = await TcpRpcService.create({
+      bindHost,
+      port: config.get(JOB_MANAGER_RPC_BIND_PORT) ?? config.get(JOB_MANAGER_RPC_PORT),
+      advertisedHost: config.get(JOB_MANAGER_RPC_ADDRESS) ?? bindHost,
+      secret,
+      askTimeoutMs: config.get(ASK_TIMEOUT),
+      logger: this.logger.child('RpcService'),
+      name: 'jobmanager',
+    });
+    this.rpc = rpc;
+    const tmp = config.get(TMP_DIRS)?.[0] ?? tmpdir();
+    const blobs = new BlobServer(tmp);
+    this.blobs = blobs;
+    rpc.register(BlobServer.ENDPOINT_NAME, blobs);
+    const resourceManager = new StandaloneResourceManager(rpc, this.logger.child('StandaloneResourceManager'), heartbeatSettingsFrom(config));
+    this.resourceManager = resourceManager;
+    rpc.register(StandaloneResourceManager.ENDPOINT_NAME, resourceManager);
+    const dispatcher = new Dispatcher(
+      rpc,
+      {
+        resourceManagerAddress: StandaloneResourceManager.ENDPOINT_NAME,
+        logger: this.logger.child('JobMaster'),
+        ...jobMasterSettingsFrom(config),
+      },
+      this.logger.child('Dispatcher'),
+      config.get(JOB_STORE_EXPIRATION_TIME),
+    );
+    this.dispatcher = dispatcher;
+    // A broken connection to a TaskManager is checked by every JobMaster using it, not only by the ResourceManager.
+    rpc.onDisconnect((remote) => {
+      for (const jm of dispatcher.allJobMasters()) {
+        for (const ev of jm.graph.allExecutionVertices()) {
+          const tm = ev.currentExecution.location?.taskManagerId;
+          const location = tm === undefined ? undefined : jm.taskManagerLocation(tm);
+          if (tm !== undefined && location?.rpcAddress.startsWith(`${remote}/`) === true) jm.probeTaskManager(tm);
+        }
+      }
+    });
+    const logDir = config.get(LOG_DIR);
+    const facade = new DispatcherRestFacade({
+      dispatcher,
+      resourceManager,
+      rpc,
+      blobServer: blobs,
+      configuration: config,
+      version: { version: VERSION, revision: 'unknown' },
+      logDir,
+      shutDownCluster: () => {
+        // Answer the request first; the process goes down right after.
+        setImmediate(() => void this.shutdown());
+        return Promise.resolve();
+      },
+      ...(this.runJar === undefined ? {} : { runJar: this.runJar }),
+    });
+    this.rest = await RestServer.start({
+      bindAddress: config.get(REST_BIND_ADDRESS) ?? DEFAULT_BIND_HOST,
+      port: config.get(REST_BIND_PORT) ?? config.get(REST_PORT),
+      maxContentLength: config.get(REST_SERVER_MAX_CONTENT_LENGTH),
+      logger: this.logger.child('RestServer'),
+      facade,
+      uploadDir: config.get(WEB_UPLOAD_DIR) ?? join(tmp, `flink-ts-web-upload-${process.pid}`),
+      webSubmitEnabled: config.get(WEB_SUBMIT_ENABLE),
+      webCancelEnabled: config.get(WEB_CANCEL_ENABLE),
+    });
+    this.logger.info(`Rest endpoint listening at ${this.restAddress ?? '?'}`);
+    this.logger.info(`Starting RPC endpoint for the ResourceManager and Dispatcher at ${rpc.addressOf('')}`);
+  }
+
+  shutdown(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
+    this.logger.info('Shutting down the JobManager.');
+    await this.rest?.close();
+    await this.dispatcher?.shutDown();
+    this.resourceManager?.close();
+    await this.rpc?.close();
+    this.blobs?.close();
+    this.terminate({ code: 0, reason: 'shut down' });
+  }
+}
+
+export function jobManagerComponentFactory(runJar?: JarRunner): ClusterComponentFactory {
+  return (configuration, logger) => new JobManagerComponent(configuration, logger, runJar);
+}
+
+export const createJobManagerComponent: ClusterComponentFactory = jobManagerComponentFactory();
