@@ -1,7 +1,7 @@
 /**
  * The configuration flags every client command shares, and how a command turns them into a
  * Configuration: defaults < `<conf dir>/config.yaml` < `FLINK_TS_PROPERTIES` < `-D` < the command's
- * own flags (`-p`, `-t`, `-d`), as Flink's CLI lets its options win over `-D`. The conf dir is
+ * own flags (`-p`, `-m`, `-t`, `-d`), as Flink's CLI lets its options win over `-D`. The conf dir is
  * `FLINK_TS_CONF_DIR`, else `./conf`.
  */
 import { Flags } from '@oclif/core';
@@ -24,6 +24,13 @@ export const parallelismFlag = Flags.integer({
   summary: 'Parallelism of the job: the default for operators that do not set their own (parallelism.default).',
   helpValue: '<n>',
   min: 1,
+});
+
+/** `-m host:port` (Flink's `-m/--jobmanager`): the cluster's REST address; implies the `remote` target. */
+export const jobManagerFlag = Flags.string({
+  char: 'm',
+  summary: "Address of the cluster's REST endpoint (host:port), overriding rest.address and rest.port. Implies -t remote.",
+  helpValue: '<host:port>',
 });
 
 /** Flags of every command that loads the configuration. */

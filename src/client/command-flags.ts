@@ -4,7 +4,7 @@
  * value, and bin/flink-ts uses it before oclif loads any command.
  */
 import { Flags } from '@oclif/core';
-import { configurationFlags, parallelismFlag } from './cli-config.js';
+import { configurationFlags, jobManagerFlag, parallelismFlag } from './cli-config.js';
 
 export const infoFlags = {
   parallelism: parallelismFlag,
@@ -20,9 +20,10 @@ export const runFlags = {
   }),
   target: Flags.string({
     char: 't',
-    summary: 'Where the job runs (execution.target). Available: local, a cluster inside this process.',
+    summary: 'Where the job runs (execution.target). Available: local, a cluster inside this process; remote, an existing cluster reached through its REST API (-m or rest.address:rest.port).',
     helpValue: '<target>',
   }),
+  jobmanager: jobManagerFlag,
   ...configurationFlags,
 };
 

@@ -26,11 +26,11 @@ export interface PipelineExecutorOptions {
 }
 
 /** Targets that exist today. */
-export const AVAILABLE_TARGETS = ['local'] as const;
+export const AVAILABLE_TARGETS = ['local', 'remote'] as const;
 export type ExecutionTarget = (typeof AVAILABLE_TARGETS)[number];
 
 // Named in the error for an unknown target, so users learn the plan instead of guessing names.
-const PLANNED_TARGETS = 'remote, ssh-*, pool-* arrive with the cluster work';
+const PLANNED_TARGETS = 'ssh-*, pool-* arrive with the cluster work';
 
 function isAvailableTarget(name: string): name is ExecutionTarget {
   return (AVAILABLE_TARGETS as readonly string[]).includes(name);
@@ -50,12 +50,14 @@ export function checkExecutionTarget(name: string): ExecutionTarget {
 
 /**
  * Whether a client may return right after submission (`-d`). The local target's cluster lives in
- * the client process, so a detached job would die with it.
+ * the client process, so a detached job would die with it; a remote cluster outlives the client.
  */
 export function supportsDetached(target: ExecutionTarget): boolean {
   switch (target) {
     case 'local':
       return false;
+    case 'remote':
+      return true;
   }
 }
 
@@ -65,6 +67,10 @@ export async function createPipelineExecutor(target: ExecutionTarget, options: P
     case 'local': {
       const { LocalExecutor } = await import('./local-executor.js');
       return new LocalExecutor(options);
+    }
+    case 'remote': {
+      const { RemoteExecutor } = await import('./remote-executor.js');
+      return new RemoteExecutor(options);
     }
   }
 }

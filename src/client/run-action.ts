@@ -11,6 +11,7 @@ import { ensureError } from '../core/errors.js';
 import { errorChainLines, programExceptionLines } from './cli-output.js';
 import { loadClientConfiguration } from './cli-config.js';
 import { clientLogFile, fileLogSink } from './client-log.js';
+import { jobManagerOverride } from './cluster-address.js';
 import { ClientSession } from './client-session.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, reportError } from './client-errors.js';
 import { environmentDefaultsFrom } from './environment-defaults.js';
@@ -49,6 +50,8 @@ export interface RunJobOptions {
   readonly parallelism?: number | undefined;
   readonly detached: boolean;
   readonly target?: string | undefined;
+  /** `-m host:port`: the cluster's REST address; implies the `remote` target. */
+  readonly jobManager?: string | undefined;
   readonly dynamicProperties: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly output: ClientOutput;
@@ -71,13 +74,16 @@ export async function runJob(options: RunJobOptions): Promise<number> {
 
 async function runJobUnguarded(options: RunJobOptions): Promise<number> {
   const { output } = options;
+  if (options.jobManager !== undefined && options.target !== undefined && options.target !== 'remote') {
+    throw new UsageError(`-m ${options.jobManager} names a cluster, but -t ${options.target} does not run on one. Use -t remote with -m, or drop -m.`);
+  }
   const configuration = loadRunConfiguration(options);
-  const target = resolveTarget(configuration, options.target !== undefined);
+  const target = resolveTarget(configuration, options.target !== undefined || options.jobManager !== undefined);
   const attached = configuration.get(EXECUTION_ATTACHED);
   if (!attached && !supportsDetached(target)) {
     throw new UsageError(
       `Detached mode (-d) is not available for the '${target}' target: its cluster runs inside this client process and would end with it. ` +
-        'Run attached (without -d); detached submission arrives with the cluster targets.',
+        'Run attached (without -d), or submit to a cluster with -t remote / -m host:port.',
     );
   }
   const artifact = await bundleJob(options.jobFile, options.artifactCacheDir === undefined ? {} : { cacheDir: options.artifactCacheDir });
@@ -136,6 +142,7 @@ function loadRunConfiguration(options: RunJobOptions): Configuration {
     dynamicProperties: options.dynamicProperties,
     overrides: [
       { source: '-p', values: options.parallelism === undefined ? {} : { 'parallelism.default': options.parallelism } },
+      jobManagerOverride(options.jobManager),
       { source: '-t', values: options.target === undefined ? {} : { 'execution.target': options.target } },
       // Flink's CLI always decides attachment itself: attached unless -d.
       { source: options.detached ? '-d' : 'run', values: { 'execution.attached': !options.detached } },

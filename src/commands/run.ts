@@ -13,15 +13,21 @@ Everything after the job file is passed to the job unchanged, even arguments tha
 
 Prints "Job has been submitted with JobID <id>" for each job and, when it ends, its runtime and accumulators. Exit code: 0 when every job FINISHED; 1 when a job FAILED or was CANCELED, the program threw, or the configuration is invalid; 2 for usage errors. Ctrl-C cancels the running jobs and waits until they are CANCELED; a second Ctrl-C exits at once.
 
-Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLINK_TS_PROPERTIES, then -D, then -p/-t/-d.`;
+Targets: local (default) runs the job in a cluster inside this process; remote (-t remote, or -m host:port) submits it to a running cluster through its REST API, and -d then returns right after submission.
 
-  static override usage = ['<%= command.id %> [-p <n>] [-d] [-t local] [-D <key=value>]... <jobFile> [job arguments...]'];
+Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLINK_TS_PROPERTIES, then -D, then -p/-m/-t/-d.`;
+
+  static override usage = ['<%= command.id %> [-p <n>] [-d] [-t local|remote] [-m <host:port>] [-D <key=value>]... <jobFile> [job arguments...]'];
 
   static override examples = [
     { description: 'Run the word count example at the default parallelism.', command: '<%= config.bin %> <%= command.id %> examples/word-count.ts' },
     {
       description: 'Run with parallelism 4 and pass the job its own arguments.',
       command: '<%= config.bin %> <%= command.id %> -p 4 examples/word-count.ts --input README.md',
+    },
+    {
+      description: 'Submit to a running cluster and return once it accepted the job.',
+      command: '<%= config.bin %> <%= command.id %> -m localhost:8081 -d examples/word-count.ts',
     },
     {
       description: 'Override configuration options for this run.',
@@ -52,6 +58,7 @@ Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLI
       parallelism: flags.parallelism,
       detached: flags.detached,
       target: flags.target,
+      jobManager: flags.jobmanager,
       dynamicProperties: flags.property ?? [],
       env: process.env,
       output: processOutput,

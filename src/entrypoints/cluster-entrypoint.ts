@@ -101,6 +101,7 @@ class EntrypointRun {
   private signals = 0;
   private shuttingDown: Promise<void> | undefined;
   private exitCode: number | undefined;
+  private shutdownTimer: NodeJS.Timeout | undefined;
   private finish: (code: number) => void = () => undefined;
   private readonly finished: Promise<number>;
 
@@ -173,6 +174,11 @@ class EntrypointRun {
   private watchTermination(): void {
     this.component.terminated.then(
       (termination: ComponentTermination) => {
+        if (this.shuttingDown !== undefined) {
+          // The component confirming the shutdown the entrypoint asked for: no news.
+          this.logger.debug(`${this.name} reported its termination (code ${termination.code}: ${termination.reason}).`);
+          return;
+        }
         const runtimeFailure = termination.code !== EXIT_CLEAN;
         const message = `${this.name} terminated ${runtimeFailure ? 'with a runtime failure' : 'on request'}: ${termination.reason}`;
         if (runtimeFailure) {
@@ -229,11 +235,10 @@ class EntrypointRun {
   private async shutDown(code: number, reason: string): Promise<void> {
     this.logger.info(`Shutting down ${this.name} (${reason}).`);
     const timeoutMs = this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
     let finalCode = code;
     try {
       const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+        this.shutdownTimer = setTimeout(() => resolve('timeout'), timeoutMs);
       });
       const outcome = await Promise.race([this.component.shutdown().then(() => 'done' as const), timedOut]);
       if (outcome === 'timeout') {
@@ -244,8 +249,6 @@ class EntrypointRun {
       this.logger.error(`Error while shutting down ${this.name}.`, error);
       // A clean stop that could not release its resources is not clean; a failure stays a failure.
       if (finalCode === EXIT_CLEAN) finalCode = EXIT_RUNTIME_FAILURE;
-    } finally {
-      clearTimeout(timer);
     }
     this.terminate(finalCode, false);
   }
@@ -253,6 +256,8 @@ class EntrypointRun {
   private terminate(code: number, force: boolean): void {
     if (this.exitCode !== undefined) return;
     this.exitCode = code;
+    // A forced exit leaves the shutdown running; its deadline must not hold the event loop.
+    clearTimeout(this.shutdownTimer);
     this.logger.info(`Terminating ${this.name} with exit code ${code}.`);
     if (force) this.host.exit(code);
     this.finish(code);

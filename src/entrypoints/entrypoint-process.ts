@@ -83,7 +83,7 @@ export interface EntrypointProcessOptions {
   readonly factory: ClusterComponentFactory;
   /** The arguments after the script. */
   readonly argv: readonly string[];
-  /** Where logs go without `--logFile`. @default stderr (stdout is the job's, in start-foreground the CLI passes stdout) */
+  /** Where logs go without `--logFile`. @default stderr (`start-foreground` passes stdout) */
   readonly consoleSink?: LogSink | undefined;
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv | undefined;
@@ -93,6 +93,15 @@ export interface EntrypointProcessOptions {
 
 /** Runs a cluster process; resolves with its exit code. Never rejects. */
 export async function runEntrypointProcess(options: EntrypointProcessOptions): Promise<number> {
+  try {
+    return await runEntrypointProcessUnguarded(options);
+  } finally {
+    // Whatever the outcome, a launcher's IPC channel still open would keep this process alive.
+    if (options.argv.includes('--notify-ready') && process.connected) process.disconnect();
+  }
+}
+
+async function runEntrypointProcessUnguarded(options: EntrypointProcessOptions): Promise<number> {
   const host = options.host ?? processHost;
   const env = options.env ?? process.env;
   const title = `${DAEMONS[options.daemonName].entrypointClass} (${options.daemonName})`;
@@ -108,22 +117,17 @@ export async function runEntrypointProcess(options: EntrypointProcessOptions): P
   }
   const sink = args.logFile === undefined ? (options.consoleSink ?? stderrSink) : logFileSink(args.logFile, host);
   const logger = rootLogger(sink, configuration.get(LOG_LEVEL));
-  try {
-    return await runClusterEntrypoint({
-      daemonName: options.daemonName,
-      component: createComponent(options.factory, configuration, logger),
-      logger,
-      configuration,
-      configDir: String(configuration.getRaw(CONF_DIR_KEY)),
-      logFile: args.logFile,
-      programArguments: options.argv,
-      onStarted: args.notifyReady ? notifyLauncher : undefined,
-      host,
-    });
-  } finally {
-    // On a failed start the launcher's IPC channel is still open and would keep this process alive.
-    if (args.notifyReady && process.connected) process.disconnect();
-  }
+  return runClusterEntrypoint({
+    daemonName: options.daemonName,
+    component: createComponent(options.factory, configuration, logger),
+    logger,
+    configuration,
+    configDir: String(configuration.getRaw(CONF_DIR_KEY)),
+    logFile: args.logFile,
+    programArguments: options.argv,
+    onStarted: args.notifyReady ? notifyLauncher : undefined,
+    host,
+  });
 }
 
 /**

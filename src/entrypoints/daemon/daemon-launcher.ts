@@ -251,16 +251,24 @@ function isReadyMessage(message: unknown): boolean {
 
 async function waitForStart(child: ChildProcess, timeoutMs: number): Promise<StartOutcome> {
   const outcome = await new Promise<StartOutcome>((resolvePromise) => {
+    let settled = false;
     const onMessage = (message: unknown): void => {
       if (isReadyMessage(message)) done({ kind: 'started' });
     };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => done({ kind: 'exited', code, signal });
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      const exited: StartOutcome = { kind: 'exited', code, signal };
+      // 'exit' can overtake a last message still in the IPC pipe; the pipe closes after it.
+      if (!child.connected) done(exited);
+      else child.once('disconnect', () => setImmediate(() => done(exited)));
+    };
     const onError = (error: Error): void => done({ kind: 'error', error });
     const timer = setTimeout(() => done({ kind: 'timeout', timeoutMs }), timeoutMs);
     child.on('message', onMessage);
     child.once('exit', onExit);
     child.once('error', onError);
     function done(result: StartOutcome): void {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       child.off('message', onMessage);
       child.off('exit', onExit);

@@ -94,10 +94,11 @@ export class DispatcherRestFacade implements RestClusterFacade {
     return Promise.resolve(this.options.dispatcher.allJobMasters().map((jm) => summary(jm)));
   }
 
-  getJobDetails(jobId: JobId): Promise<JobDetail | undefined> {
+  async getJobDetails(jobId: JobId): Promise<JobDetail | undefined> {
     const jm = this.options.dispatcher.getJobMaster(jobId);
-    if (jm === undefined) return Promise.resolve(undefined);
-    return Promise.resolve({
+    if (jm === undefined) return undefined;
+    await jm.refreshMetrics();
+    return {
       ...summary(jm),
       jobType: jm.jobGraph.jobType,
       maxParallelism: Math.max(...jm.jobGraph.vertices.map((v) => v.maxParallelism)),
@@ -105,7 +106,7 @@ export class DispatcherRestFacade implements RestClusterFacade {
       isStoppable: false,
       vertices: jm.graph.vertices.map((v) => vertexSummary(jm, v)),
       plan: jm.jobGraph.plan,
-    });
+    };
   }
 
   getJobStatus(jobId: JobId): Promise<JobStatus | undefined> {
@@ -152,18 +153,19 @@ export class DispatcherRestFacade implements RestClusterFacade {
     };
   }
 
-  getVertexDetails(jobId: JobId, vertexId: string): Promise<VertexDetail | undefined> {
+  async getVertexDetails(jobId: JobId, vertexId: string): Promise<VertexDetail | undefined> {
     const jm = this.options.dispatcher.getJobMaster(jobId);
     const vertex = jm?.graph.vertex(vertexId);
-    if (jm === undefined || vertex === undefined) return Promise.resolve(undefined);
+    if (jm === undefined || vertex === undefined) return undefined;
+    await jm.refreshMetrics();
     const v = vertex.jobVertex;
-    return Promise.resolve({
+    return {
       id: v.id,
       name: v.name,
       parallelism: v.parallelism,
       maxParallelism: v.maxParallelism,
       subtasks: vertex.subtasks.map((ev) => subtaskAttempt(jm, ev)),
-    });
+    };
   }
 
   async cancelJob(jobId: JobId): Promise<CancelJobOutcome> {

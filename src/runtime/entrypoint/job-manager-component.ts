@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Configuration } from '../../config/index.js';
 import type { Logger } from '../../core/logger.js';
 import type { ClusterComponent, ClusterComponentFactory, ComponentTermination } from '../../entrypoints/cluster-component.js';
@@ -13,6 +14,7 @@ import {
   JOB_MANAGER_RPC_PORT,
   JOB_STORE_EXPIRATION_TIME,
   LOG_DIR,
+  REST_ADDRESS,
   REST_BIND_ADDRESS,
   REST_BIND_PORT,
   REST_PORT,
@@ -50,6 +52,8 @@ export class JobManagerComponent implements ClusterComponent {
   private dispatcher: Dispatcher | undefined;
   private rest: RestServer | undefined;
   private stopping: Promise<void> | undefined;
+  /** Set when the upload directory is this process's own (not `web.upload.dir`): removed on shutdown. */
+  private ownUploadDir: string | undefined;
 
   constructor(
     private readonly config: Configuration,
@@ -126,13 +130,16 @@ export class JobManagerComponent implements ClusterComponent {
       },
       ...(this.runJar === undefined ? {} : { runJar: this.runJar }),
     });
+    const configuredUploadDir = config.get(WEB_UPLOAD_DIR);
+    if (configuredUploadDir === undefined) this.ownUploadDir = join(tmp, `flink-ts-web-upload-${process.pid}`);
     this.rest = await RestServer.start({
       bindAddress: config.get(REST_BIND_ADDRESS) ?? DEFAULT_BIND_HOST,
+      advertisedHost: config.get(REST_ADDRESS) ?? config.get(REST_BIND_ADDRESS) ?? DEFAULT_BIND_HOST,
       port: config.get(REST_BIND_PORT) ?? config.get(REST_PORT),
       maxContentLength: config.get(REST_SERVER_MAX_CONTENT_LENGTH),
       logger: this.logger.child('RestServer'),
       facade,
-      uploadDir: config.get(WEB_UPLOAD_DIR) ?? join(tmp, `flink-ts-web-upload-${process.pid}`),
+      uploadDir: configuredUploadDir ?? (this.ownUploadDir as string),
       webSubmitEnabled: config.get(WEB_SUBMIT_ENABLE),
       webCancelEnabled: config.get(WEB_CANCEL_ENABLE),
     });
@@ -152,6 +159,7 @@ export class JobManagerComponent implements ClusterComponent {
     this.resourceManager?.close();
     await this.rpc?.close();
     this.blobs?.close();
+    if (this.ownUploadDir !== undefined) rmSync(this.ownUploadDir, { recursive: true, force: true });
     this.terminate({ code: 0, reason: 'shut down' });
   }
 }

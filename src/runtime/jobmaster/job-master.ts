@@ -103,6 +103,31 @@ export class JobMaster implements JobMasterGateway {
     return this.options.rpc.addressOf(this.endpointName);
   }
 
+  private metricsRefresh: { at: number; done: Promise<void> } | undefined;
+
+  /**
+   * Asks the job's TaskManagers for current task metrics, at most once per `maxAgeMs`: REST
+   * readers see numbers of the last second, not of the last heartbeat (10 s by default).
+   */
+  refreshMetrics(maxAgeMs = 1000): Promise<void> {
+    const now = Date.now();
+    if (this.isTerminal() || (this.metricsRefresh !== undefined && now - this.metricsRefresh.at < maxAgeMs)) {
+      return this.metricsRefresh?.done ?? Promise.resolve();
+    }
+    const done = Promise.all(
+      [...this.taskManagers.values()].map((tm) =>
+        this.taskExecutor(tm)
+          .heartbeatFromJobManager(this.jobGraph.jobId)
+          .then((payload) => {
+            for (const m of payload.metrics) this.metrics.set(m.attemptId, m);
+          })
+          .catch(() => undefined),
+      ),
+    ).then(() => undefined);
+    this.metricsRefresh = { at: now, done };
+    return done;
+  }
+
   /** The latest metrics of each running subtask attempt, from the TaskManagers' heartbeats. */
   taskMetrics(attemptId: ExecutionAttemptId): TaskMetricsSnapshot | undefined {
     return this.metrics.get(attemptId);

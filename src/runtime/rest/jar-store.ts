@@ -61,7 +61,9 @@ export class JarStore {
   static storedName(fileName: string): string | undefined {
     const base = fileName.split(/[\\/]/).pop() ?? '';
     const safe = base.replace(/[^A-Za-z0-9._-]/g, '_').slice(-200);
-    if (!JOB_FILE_EXTENSIONS.some((ext) => safe.toLowerCase().endsWith(ext)) || safe.length <= 4) return undefined;
+    const ext = JOB_FILE_EXTENSIONS.find((e) => safe.toLowerCase().endsWith(e));
+    // A bare extension (`.ts`) is no file name.
+    if (ext === undefined || safe.length === ext.length) return undefined;
     return safe;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The REST server's settings from a Configuration, as Flink's RestServerEndpointConfiguration
  * reads them: bind address `rest.bind-address`, port `rest.bind-port` else `rest.port`, body
- * limit `rest.server.max-content-length`, uploads in `web.upload.dir`.
+ * limit `rest.server.max-content-length`, uploads in `web.upload.dir`, the address clients are told
+ * `rest.address`.
  */
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import type { Logger } from '../../core/logger.js';
 import type { RestClusterFacade } from './rest-cluster-facade.js';
 import type { RestServerOptions } from './rest-server.js';
 import {
+  REST_ADDRESS,
   REST_BIND_ADDRESS,
   REST_BIND_PORT,
   REST_PORT,
@@ -29,6 +31,7 @@ export function restServerOptionsFrom(configuration: Configuration, facade: Rest
   const tmp = configuration.get(TMP_DIRS)?.[0] ?? tmpdir();
   return {
     bindAddress: configuration.get(REST_BIND_ADDRESS),
+    advertisedHost: configuration.get(REST_ADDRESS),
     port: configuration.get(REST_BIND_PORT) ?? configuration.get(REST_PORT),
     maxContentLength: configuration.get(REST_SERVER_MAX_CONTENT_LENGTH),
     logger,

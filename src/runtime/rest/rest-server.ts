@@ -44,8 +44,11 @@ export interface RestServerOptions {
   readonly webCancelEnabled?: boolean;
   /** Dashboard refresh interval reported by `/config`. @default 3000 */
   readonly refreshIntervalMs?: number;
-  /** Address clients should use, reported by `GET /jars`. @default `http://<bind address>:<port>` */
-  readonly advertisedAddress?: string;
+  /**
+   * Host clients should use (`rest.address`), reported with the bound port by `GET /jars`.
+   * @default the bind address, else `localhost`
+   */
+  readonly advertisedHost?: string | undefined;
 }
 
 const KNOWN_METHODS: ReadonlySet<string> = new Set<HttpMethod>(['GET', 'POST', 'PATCH', 'DELETE', 'PUT']);
@@ -68,7 +71,8 @@ export class RestServer {
     const ports = parsePortSpec(options.port);
     const jars = await JarStore.open(options.uploadDir);
     const router = new Router<RestHandler>();
-    let advertised = options.advertisedAddress;
+    // Known once bound (port 0 and ranges pick the port then); handlers only read it later.
+    const advertised = { url: '' };
     const context: HandlerContext = {
       facade: options.facade,
       jars,
@@ -76,7 +80,7 @@ export class RestServer {
       webSubmitEnabled: options.webSubmitEnabled ?? true,
       webCancelEnabled: options.webCancelEnabled ?? true,
       refreshIntervalMs: options.refreshIntervalMs ?? 3000,
-      address: () => advertised ?? '',
+      address: () => advertised.url,
       now: () => Date.now(),
     };
     registerClusterHandlers(router, context);
@@ -93,7 +97,7 @@ export class RestServer {
     // Keep-alive connections of idle clients must not hold close() up.
     server.keepAliveTimeout = 5000;
     const bound = await listenOnFirstFree(server, ports, options.bindAddress, options.port);
-    advertised ??= `http://${hostForUrl(options.bindAddress ?? 'localhost')}:${bound.port}`;
+    advertised.url = `http://${hostForUrl(options.advertisedHost ?? options.bindAddress ?? 'localhost')}:${bound.port}`;
     options.logger.info(`Rest endpoint listening at ${hostForUrl(bound.address)}:${bound.port}`);
     return new RestServer(server, bound, options.logger);
   }
@@ -191,7 +195,13 @@ async function handleRequest(
     const response = await dispatch(req, body, router);
     await writeResponse(res, response, body);
   } catch (error) {
-    writeError(res, error, body, req, options.logger);
+    try {
+      writeError(res, error, body, req, options.logger);
+    } catch (writeFailure) {
+      // The connection is gone (the client hung up); nobody is left to answer.
+      options.logger.debug(`Could not send the error response: ${ensureError(writeFailure).message}`);
+      res.destroy();
+    }
   }
 }
 

@@ -277,7 +277,8 @@ export class OutboundConnection {
     }
     this.state = 'ready';
     this.handshakeTimer.cancel();
-    this.options.logger.info(`Connected to the RPC service at ${this.base} (${answer.address}).`);
+    const advertised = answer.address === this.base ? '' : ` (which calls itself ${answer.address})`;
+    this.options.logger.info(`Connected to the RPC service at ${this.base}${advertised}.`);
     const queued = this.queued;
     this.queued = [];
     for (const { id, frame } of queued) {
@@ -380,6 +381,8 @@ export class InboundConnection {
   private readonly decoder: FrameDecoder;
   private readonly handshakeTimer: CallTimer;
   private socketError: Error | undefined;
+  /** Set when this side cut the connection, which has already been logged with its reason. */
+  private terminatedLocally = false;
 
   constructor(
     private readonly socket: Socket,
@@ -406,6 +409,7 @@ export class InboundConnection {
 
   /** Closes the socket at once; answers of calls still running are dropped. */
   terminate(): void {
+    this.terminatedLocally = true;
     this.state = 'closed';
     this.handshakeTimer.cancel();
     this.socket.destroy();
@@ -464,7 +468,14 @@ export class InboundConnection {
   private onCall(call: CallMessage): void {
     void this.options.dispatch(call).then((reply) => {
       if (this.state !== 'ready') return;
-      this.sendReply(call, reply);
+      try {
+        this.sendReply(call, reply);
+      } catch (e) {
+        // Even the error reply could not be encoded (e.g. a gigantic error message): the caller
+        // would wait for its timeout, so end the connection to fail its calls now.
+        this.options.logger.warn(`Closing the RPC connection from ${this.peerAddress ?? this.remote}: ${describe(e)}`);
+        this.terminate();
+      }
     });
   }
 
@@ -491,7 +502,7 @@ export class InboundConnection {
     this.state = 'closed';
     this.handshakeTimer.cancel();
     const peer = this.peerAddress;
-    if (peer !== undefined) {
+    if (peer !== undefined && !this.terminatedLocally) {
       if (this.socketError === undefined) {
         this.options.logger.info(`The RPC connection from ${peer} (${this.remote}) was closed.`);
       } else {

@@ -237,14 +237,43 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number, what: str
   }
 }
 
-/** Waits until the CLI's stdout matches `pattern`, at most `ms`; kills the CLI when it does not. */
-export async function waitForStdout(cli: CliProcess, pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
-  try {
-    return await withDeadline(cli.waitForStdout(pattern), ms, `${String(pattern)} on stdout.\nstdout:\n${cli.stdout.slice(-2000)}\nstderr:\n${cli.stderr}`);
-  } catch (error) {
-    cli.child.kill('SIGKILL');
-    throw error;
-  }
+/**
+ * Resolves once `predicate(stdout)` holds, checked at every chunk the CLI writes. Rejects when the
+ * CLI exits first or `ms` pass; the CLI is killed then, so a failing test does not leave it running.
+ */
+export function waitForOutput(cli: CliProcess, predicate: (stdout: string) => boolean, ms: number, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stdout = cli.child.stdout;
+    const finish = (error?: Error): void => {
+      clearTimeout(timer);
+      stdout?.off('data', check);
+      cli.child.off('close', onClose);
+      if (error === undefined) {
+        resolve();
+        return;
+      }
+      cli.child.kill('SIGKILL');
+      reject(new Error(`${error.message}\nstdout (end):\n${cli.stdout.slice(-3000)}\nstderr:\n${cli.stderr}`));
+    };
+    // Registered after the CliProcess's own listener, so cli.stdout already holds the chunk.
+    const check = (): void => {
+      if (predicate(cli.stdout)) finish();
+    };
+    const onClose = (): void => {
+      finish(new Error(`The CLI exited before ${what}`));
+    };
+    const timer = setTimeout(() => {
+      finish(new Error(`Timed out after ${ms} ms waiting for ${what}`));
+    }, ms);
+    stdout?.on('data', check);
+    cli.child.on('close', onClose);
+    check();
+  });
+}
+
+/** Waits until the CLI's stdout matches `pattern`, at most `ms`. */
+export function waitForStdout(cli: CliProcess, pattern: RegExp, ms: number): Promise<void> {
+  return waitForOutput(cli, (stdout) => pattern.test(stdout), ms, `${String(pattern)} on stdout`);
 }
 
 /** Runs `tasks` with at most `limit` in flight; resolves with their results in order. */
@@ -260,5 +289,3 @@ export async function inParallel<T>(limit: number, tasks: readonly (() => Promis
   await Promise.all(lanes);
   return results;
 }
-
-export { describeResult as describeRun };

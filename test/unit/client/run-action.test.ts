@@ -273,14 +273,14 @@ test('an unknown target is a usage error naming the available targets', async ()
   const run = options('print-elements.ts', new TestingExecutor(() => undefined), { target: 'yarn-session' });
   assert.equal(await runJob(run), 2);
   assert.deepEqual(run.output.stderr, [
-    "Unknown target 'yarn-session'. Available targets: local (remote, ssh-*, pool-* arrive with the cluster work).",
+    "Unknown target 'yarn-session'. Available targets: local, remote (ssh-*, pool-* arrive with the cluster work).",
   ]);
 });
 
 test('an unknown target in the configuration is a configuration error (exit 1)', async () => {
-  const run = options('print-elements.ts', new TestingExecutor(() => undefined), { dynamicProperties: ['execution.target=remote'] });
+  const run = options('print-elements.ts', new TestingExecutor(() => undefined), { dynamicProperties: ['execution.target=yarn-session'] });
   assert.equal(await runJob(run), 1);
-  assert.match(run.output.stderr.join('\n'), /Unknown target 'remote'/);
+  assert.match(run.output.stderr.join('\n'), /Unknown target 'yarn-session'/);
 });
 
 test('detached mode on the local target is a usage error', async () => {

@@ -1,0 +1,54 @@
+/**
+ * Where the client finds a cluster's REST API: `-m host:port` (Flink's `-m/--jobmanager`, which
+ * is the REST address, not the RPC one), else `rest.address`:`rest.port`.
+ */
+import type { Configuration } from '../config/index.js';
+import type { FlagOverride } from './cli-config.js';
+import { CLIENT_TIMEOUT, JOB_MANAGER_RPC_ADDRESS, REST_ADDRESS, REST_PORT, REST_RETRY_DELAY, REST_RETRY_MAX_ATTEMPTS } from '../config/index.js';
+import { UsageError } from './client-errors.js';
+import { RestClusterClient } from './rest-cluster-client.js';
+
+export interface ClusterAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Parses `-m`: `host:port`, `[ipv6]:port`, optionally with `http://`.
+ * @throws UsageError naming the value and the expected form.
+ */
+export function parseClusterAddress(value: string): ClusterAddress {
+  const text = value.trim().replace(/^http:\/\//i, '').replace(/\/+$/, '');
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:/\s[\]]+):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[2]);
+  if (match === null || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(
+      `Invalid -m value '${value}': expected the cluster's REST address as host:port, e.g. -m localhost:8081 (the REST port, not the RPC port 6123).`,
+    );
+  }
+  const host = (match[1] as string).replace(/^\[(.*)\]$/, '$1');
+  return { host, port };
+}
+
+/** The configuration `-m` stands for: Flink's DefaultCLI sets the REST address and the remote target. */
+export function jobManagerOverride(value: string | undefined): FlagOverride {
+  if (value === undefined) return { source: '-m', values: {} };
+  const { host, port } = parseClusterAddress(value);
+  return { source: '-m', values: { 'rest.address': host, 'rest.port': port, 'execution.target': 'remote' } };
+}
+
+/** `http://host:port` of the cluster's REST API. */
+export function restBaseUrl(configuration: Configuration): string {
+  // Flink falls back to the JobManager's RPC host when no REST address is set.
+  const host = configuration.get(REST_ADDRESS) ?? configuration.get(JOB_MANAGER_RPC_ADDRESS) ?? 'localhost';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${configuration.get(REST_PORT)}`;
+}
+
+/** A REST client for the cluster of `configuration`, with its timeouts and retries. */
+export function restClusterClientFor(configuration: Configuration): RestClusterClient {
+  return new RestClusterClient(restBaseUrl(configuration), {
+    timeoutMs: configuration.get(CLIENT_TIMEOUT),
+    retries: configuration.get(REST_RETRY_MAX_ATTEMPTS),
+    retryDelayMs: configuration.get(REST_RETRY_DELAY),
+  });
+}
