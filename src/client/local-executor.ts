@@ -72,7 +72,7 @@ class LocalJobClient implements JobClient {
     return this.result;
   }
 
-  getCollectedResults(operatorId: string): Promise<unknown[]> {
+  getCollectedResults(operatorId: string, limit?: number): Promise<unknown[]> {
     if (this.closed !== undefined) {
       return Promise.reject(
         new FlinkTsError(
@@ -81,7 +81,7 @@ class LocalJobClient implements JobClient {
         ),
       );
     }
-    const collected = this.cluster.getCollectedResults(this.jobId, operatorId);
+    const collected = this.cluster.getCollectedResults(this.jobId, operatorId, limit);
     const settled = collected.then(
       () => undefined,
       () => undefined,

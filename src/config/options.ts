@@ -478,6 +478,23 @@ export const TASK_MANAGER_TIMEOUT = durationOption(
   '30 s',
   'Time after which an idle TaskManager is released by resource managers that can start new ones.',
 );
+export const START_WORKER_MAX_FAILURE_RATE = numberOption(
+  'resourcemanager.start-worker.max-failure-rate',
+  10,
+  'Failed TaskManager starts per minute an active ResourceManager tolerates before pausing new starts for the retry interval.',
+  { min: 0 },
+);
+export const START_WORKER_RETRY_INTERVAL = durationOption(
+  'resourcemanager.start-worker.retry-interval',
+  '3 s',
+  'How long an active ResourceManager waits before starting TaskManagers again after too many failed starts.',
+);
+export const SSH_MAX_TASK_MANAGERS_PER_HOST = intOption(
+  'resourcemanager.ssh.max-taskmanagers-per-host',
+  4,
+  'Most TaskManagers the ssh ResourceManager driver runs on one worker host.',
+  { min: 1 },
+);
 export const TASK_MANAGER_REGISTRATION_DEADLINE = durationOption(
   'resourcemanager.taskmanager-registration.timeout',
   '5 min',
@@ -487,6 +504,52 @@ export const BLOB_SERVER_PORT = stringOption(
   'blob.server.port',
   '0',
   'Port or port range of the blob server that distributes job artifacts; 0 picks a free port.',
+);
+
+// ------------------------------------------------------------------------------------------ LauncherOptions
+
+export const SSH_USER = stringOption(
+  'launcher.ssh.user',
+  undefined,
+  'User the launcher logs in as on remote hosts; a `user@` in conf/workers wins, the local user is the default.',
+);
+export const SSH_PORT = intOption('launcher.ssh.port', 22, 'SSH port of remote hosts; a `:port` in conf/workers wins.', PORT);
+export const SSH_IDENTITY_FILE = stringOption(
+  'launcher.ssh.identity-file',
+  undefined,
+  'Private key for SSH logins; without it the ssh-agent (SSH_AUTH_SOCK) and ~/.ssh/id_ed25519, id_ecdsa, id_rsa are tried.',
+);
+export const SSH_CONNECT_TIMEOUT = durationOption(
+  'launcher.ssh.connect-timeout',
+  '10 s',
+  'How long the launcher waits for an SSH connection and its handshake.',
+);
+export const SSH_KNOWN_HOSTS = stringOption(
+  'launcher.ssh.known-hosts',
+  undefined,
+  'The known_hosts file the launcher checks host keys against; ~/.ssh/known_hosts by default.',
+);
+export const SSH_STRICT_HOST_KEY_CHECKING = enumOption(
+  'launcher.ssh.strict-host-key-checking',
+  ['yes', 'accept-new'] as const,
+  'yes',
+  'Host key policy: yes requires every host in known_hosts with the key it presents; accept-new adds unknown hosts on first use (changed keys are still refused).',
+);
+export const SSH_PARALLELISM = intOption(
+  'launcher.ssh.parallelism',
+  16,
+  'Most hosts the launcher talks to at the same time.',
+  { min: 1 },
+);
+export const SHIP_DISTRIBUTION = booleanOption(
+  'launcher.ship-distribution',
+  false,
+  'Copy the built flink-ts distribution (with its node_modules) to every host over SFTP, once per version, instead of requiring it at the same path.',
+);
+export const REMOTE_INSTALL_DIR = stringOption(
+  'launcher.install-dir',
+  undefined,
+  'Where flink-ts is installed on remote hosts (or shipped to); the local installation path by default.',
 );
 
 // ------------------------------------------------------------------------------------------ SecurityOptions
@@ -793,6 +856,20 @@ export const OPTION_GROUPS: readonly OptionGroup[] = Object.freeze([
     ],
   },
   {
+    name: 'LauncherOptions',
+    options: [
+      SSH_USER,
+      SSH_PORT,
+      SSH_IDENTITY_FILE,
+      SSH_CONNECT_TIMEOUT,
+      SSH_KNOWN_HOSTS,
+      SSH_STRICT_HOST_KEY_CHECKING,
+      SSH_PARALLELISM,
+      SHIP_DISTRIBUTION,
+      REMOTE_INSTALL_DIR,
+    ],
+  },
+  {
     name: 'TaskManagerOptions',
     options: [
       NUM_TASK_SLOTS,
@@ -858,6 +935,9 @@ export const OPTION_GROUPS: readonly OptionGroup[] = Object.freeze([
       SLOT_REQUEST_TIMEOUT,
       SLOT_IDLE_TIMEOUT,
       JOB_STORE_EXPIRATION_TIME,
+      START_WORKER_MAX_FAILURE_RATE,
+      START_WORKER_RETRY_INTERVAL,
+      SSH_MAX_TASK_MANAGERS_PER_HOST,
       ASK_TIMEOUT,
       TASK_MANAGER_TIMEOUT,
       TASK_MANAGER_REGISTRATION_DEADLINE,

@@ -27,7 +27,18 @@ export type ErrorCode =
   | 'ERR_RPC_PROTOCOL'
   | 'ERR_RPC_BIND'
   | 'ERR_RPC_REMOTE'
-  | 'ERR_FENCING_MISMATCH';
+  | 'ERR_FENCING_MISMATCH'
+  // Launcher (src/launcher): hosts files, SSH, remote installations and processes
+  | 'ERR_HOSTS_FILE'
+  | 'ERR_SSH_CONNECT'
+  | 'ERR_SSH_AUTH'
+  | 'ERR_SSH_HOST_KEY'
+  | 'ERR_SSH_CHANNEL'
+  | 'ERR_REMOTE_EXIT'
+  | 'ERR_REMOTE_TIMEOUT'
+  | 'ERR_REMOTE_INSTALL'
+  | 'ERR_REMOTE_NODE'
+  | 'ERR_CLUSTER_RUNNING';
 
 export class FlinkTsError extends Error {
   readonly code: ErrorCode;

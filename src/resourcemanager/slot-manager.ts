@@ -67,6 +67,18 @@ export class SlotManager {
     return made;
   }
 
+  /** Slots declared but not allocated, over all jobs: what an active ResourceManager must start. */
+  missingSlots(): number {
+    let missing = 0;
+    for (const [jobId, req] of this.requirements) missing += Math.max(0, req.required - this.allocatedTo(jobId));
+    return missing;
+  }
+
+  /** True when no slot of the TaskExecutor is allocated. */
+  isIdle(resourceId: string): boolean {
+    return (this.slots.get(resourceId) ?? []).every((s) => s === undefined);
+  }
+
   allocationsOf(resourceId: string): readonly (SlotAllocation | undefined)[] {
     return this.slots.get(resourceId) ?? [];
   }

@@ -31,14 +31,14 @@ export class StandaloneResourceManager implements ResourceManagerGateway {
   static readonly ENDPOINT_NAME = 'resourcemanager';
   /** Fencing token of this ResourceManager's leadership. */
   readonly resourceManagerId = randomBytes(16).toString('hex');
-  private readonly slotManager = new SlotManager();
-  private readonly taskExecutors = new Map<string, RegisteredTaskExecutor>();
+  protected readonly slotManager = new SlotManager();
+  protected readonly taskExecutors = new Map<string, RegisteredTaskExecutor>();
   private readonly heartbeats: HeartbeatMonitor<readonly unknown[]> | undefined;
   private readonly stopListening: () => void;
 
   constructor(
-    private readonly rpc: RpcService,
-    private readonly logger: Logger,
+    protected readonly rpc: RpcService,
+    protected readonly logger: Logger,
     heartbeat?: HeartbeatSettings,
   ) {
     this.heartbeats = heartbeat === undefined ? undefined : new HeartbeatMonitor(heartbeat, (id) => `TaskManager with id ${id}`, logger);
@@ -68,6 +68,7 @@ export class StandaloneResourceManager implements ResourceManagerGateway {
       },
       (cause) => this.closeTaskManagerConnection(resourceId, cause),
     );
+    this.onTaskManagerRegistered(resourceId);
     this.checkResourceRequirements();
     return Promise.resolve({ resourceManagerId: this.resourceManagerId });
   }
@@ -120,7 +121,22 @@ export class StandaloneResourceManager implements ResourceManagerGateway {
     this.heartbeats?.close();
   }
 
-  private closeTaskManagerConnection(resourceId: string, cause: string): void {
+  /** Hook for active ResourceManagers: a TaskManager registered. */
+  protected onTaskManagerRegistered(_resourceId: string): void {
+    // A standalone ResourceManager starts nothing, so it has nothing to match.
+  }
+
+  /** Hook for active ResourceManagers: a TaskManager is gone (lost, released or shut down). */
+  protected onTaskManagerClosed(_resourceId: string, _cause: string): void {
+    // Nothing to replace in standalone mode.
+  }
+
+  /** Hook for active ResourceManagers: requirements were matched; `missing` slots could not be. */
+  protected onRequirementsChecked(_missing: number): void {
+    // Standalone clusters wait for TaskManagers to be started by someone else.
+  }
+
+  protected closeTaskManagerConnection(resourceId: string, cause: string): void {
     const te = this.taskExecutors.get(resourceId);
     if (te === undefined) return;
     this.logger.info(`Closing TaskExecutor connection ${resourceId} because: ${cause}`);
@@ -134,10 +150,11 @@ export class StandaloneResourceManager implements ResourceManagerGateway {
         .disconnectTaskManager(resourceId, cause)
         .catch((e: unknown) => this.logger.warn(`Could not tell JobMaster ${jm.address} about the lost TaskManager: ${String(e)}`));
     }
+    this.onTaskManagerClosed(resourceId, cause);
     this.checkResourceRequirements();
   }
 
-  private checkResourceRequirements(): void {
+  protected checkResourceRequirements(): void {
     for (const a of this.slotManager.allocate()) {
       const te = this.taskExecutors.get(a.resourceId);
       if (te === undefined) continue;
@@ -147,5 +164,6 @@ export class StandaloneResourceManager implements ResourceManagerGateway {
         this.slotManager.freeSlot(a.resourceId, a.slotIndex);
       });
     }
+    this.onRequirementsChecked(this.slotManager.missingSlots());
   }
 }

@@ -1,5 +1,7 @@
-import { Command } from '@oclif/core';
+import { Command, Flags } from '@oclif/core';
+import { processOutput } from '../../client/cli-output.js';
 import { jobManagerFlags, runDaemonVerb } from '../../entrypoints/daemon/daemon-commands.js';
+import { startOnHost } from '../../launcher/standalone-cluster.js';
 
 export default class JobManagerStart extends Command {
   static override summary = 'Start a JobManager daemon (standalonesession) on this host.';
@@ -16,10 +18,23 @@ Files: pid file <env.pid.dir>/flink-<user>-standalonesession.pid (one pid per li
     { description: 'Keep pid and log files elsewhere.', command: '<%= config.bin %> <%= command.id %> -D env.pid.dir=/var/run/flink-ts -D env.log.dir=/var/log/flink-ts' },
   ];
 
-  static override flags = jobManagerFlags;
+  static override flags = {
+    ...jobManagerFlags,
+    // --host already means jobmanager.rpc.address here (Flink's jobmanager.sh); --remote makes
+    // it also the host to start on, as start-cluster.sh does for each master.
+    remote: Flags.boolean({
+      summary: 'Start it on the --host host over SSH, with the configuration start-cluster gives (as start-cluster does for a master).',
+      dependsOn: ['host'],
+    }),
+  };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(JobManagerStart);
+    if (flags.remote && flags.host !== undefined) {
+      this.exit(
+        await startOnHost({ role: 'jobmanager', host: flags.host, webUiPort: flags['webui-port'], dynamicProperties: flags.property ?? [], env: process.env, output: processOutput }),
+      );
+    }
     this.exit(await runDaemonVerb('start', 'standalonesession', flags));
   }
 }

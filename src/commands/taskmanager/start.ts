@@ -1,5 +1,7 @@
-import { Command } from '@oclif/core';
+import { Command, Flags } from '@oclif/core';
+import { processOutput } from '../../client/cli-output.js';
 import { taskManagerFlags, runDaemonVerb } from '../../entrypoints/daemon/daemon-commands.js';
+import { startOnHost } from '../../launcher/standalone-cluster.js';
 
 export default class TaskManagerStart extends Command {
   static override summary = 'Start a TaskManager daemon (taskexecutor) on this host.';
@@ -13,12 +15,22 @@ Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLI
   static override examples = [
     { description: 'Start a TaskManager with the configuration in ./conf.', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'Start one with 4 slots that registers at the JobManager on jm1.example.com.', command: '<%= config.bin %> <%= command.id %> -D taskmanager.numberOfTaskSlots=4 -D jobmanager.rpc.address=jm1.example.com' },
+    { description: 'Add a TaskManager on worker7 to the cluster started with start-cluster.', command: '<%= config.bin %> <%= command.id %> --host worker7' },
   ];
 
-  static override flags = taskManagerFlags;
+  static override flags = {
+    ...taskManagerFlags,
+    host: Flags.string({
+      summary: 'Start it on this host ([user@]host[:sshport]) over SSH, with the configuration start-cluster gives, to add it to the running cluster.',
+      helpValue: '<host>',
+    }),
+  };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TaskManagerStart);
+    if (flags.host !== undefined) {
+      this.exit(await startOnHost({ role: 'taskmanager', host: flags.host, dynamicProperties: flags.property ?? [], env: process.env, output: processOutput }));
+    }
     this.exit(await runDaemonVerb('start', 'taskexecutor', flags));
   }
 }

@@ -58,9 +58,19 @@ export class JobManagerComponent implements ClusterComponent {
   constructor(
     private readonly config: Configuration,
     private readonly logger: Logger,
-    private readonly runJar?: JarRunner,
+    private readonly options: JobManagerComponentOptions = {},
   ) {
     this.terminated = new Promise((resolve) => (this.terminate = resolve));
+  }
+
+  /** The Dispatcher, once started: application mode submits the jobs of its `main` to it. */
+  get dispatcherInstance(): Dispatcher {
+    if (this.dispatcher === undefined) throw new Error('The JobManager has not been started.');
+    return this.dispatcher;
+  }
+
+  get configuration(): Configuration {
+    return this.config;
   }
 
   /** Where clients reach the REST API (`http://host:port`). */
@@ -90,8 +100,11 @@ export class JobManagerComponent implements ClusterComponent {
     const blobs = new BlobServer(tmp);
     this.blobs = blobs;
     rpc.register(BlobServer.ENDPOINT_NAME, blobs);
-    const resourceManager = new StandaloneResourceManager(rpc, this.logger.child('StandaloneResourceManager'), heartbeatSettingsFrom(config));
+    const resourceManager =
+      this.options.createResourceManager?.(rpc, config, this.logger) ??
+      new StandaloneResourceManager(rpc, this.logger.child('StandaloneResourceManager'), heartbeatSettingsFrom(config));
     this.resourceManager = resourceManager;
+    await this.options.startResourceManager?.(resourceManager);
     rpc.register(StandaloneResourceManager.ENDPOINT_NAME, resourceManager);
     const dispatcher = new Dispatcher(
       rpc,
@@ -128,7 +141,7 @@ export class JobManagerComponent implements ClusterComponent {
         setImmediate(() => void this.shutdown());
         return Promise.resolve();
       },
-      ...(this.runJar === undefined ? {} : { runJar: this.runJar }),
+      ...(this.options.jarRunner === undefined ? {} : { runJar: this.options.jarRunner(this) }),
     });
     const configuredUploadDir = config.get(WEB_UPLOAD_DIR);
     if (configuredUploadDir === undefined) this.ownUploadDir = join(tmp, `flink-ts-web-upload-${process.pid}`);
@@ -156,6 +169,9 @@ export class JobManagerComponent implements ClusterComponent {
     this.logger.info('Shutting down the JobManager.');
     await this.rest?.close();
     await this.dispatcher?.shutDown();
+    if (this.resourceManager !== undefined && this.options.stopResourceManager !== undefined) {
+      await this.options.stopResourceManager(this.resourceManager).catch((e: unknown) => this.logger.warn(`Stopping the ResourceManager failed: ${String(e)}`));
+    }
     this.resourceManager?.close();
     await this.rpc?.close();
     this.blobs?.close();
@@ -164,8 +180,20 @@ export class JobManagerComponent implements ClusterComponent {
   }
 }
 
-export function jobManagerComponentFactory(runJar?: JarRunner): ClusterComponentFactory {
-  return (configuration, logger) => new JobManagerComponent(configuration, logger, runJar);
+/**
+ * What differs between JobManagers: the ResourceManager (standalone, or active with a driver
+ * that starts TaskManagers) and how uploaded job files run. Both come from the layers above the
+ * runtime (launcher, client), so they are passed in.
+ */
+export interface JobManagerComponentOptions {
+  readonly createResourceManager?: (rpc: TcpRpcService, config: Configuration, logger: Logger) => StandaloneResourceManager;
+  readonly startResourceManager?: (resourceManager: StandaloneResourceManager) => Promise<void>;
+  readonly stopResourceManager?: (resourceManager: StandaloneResourceManager) => Promise<void>;
+  readonly jarRunner?: (component: JobManagerComponent) => JarRunner;
+}
+
+export function jobManagerComponentFactory(options: JobManagerComponentOptions = {}): ClusterComponentFactory {
+  return (configuration, logger) => new JobManagerComponent(configuration, logger, options);
 }
 
 export const createJobManagerComponent: ClusterComponentFactory = jobManagerComponentFactory();

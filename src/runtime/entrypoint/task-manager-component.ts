@@ -164,7 +164,9 @@ export class TaskManagerComponent implements ClusterComponent {
           return;
         }
         this.logger.info(`Registration at ResourceManager ${address} failed (attempt ${attempt}): ${e instanceof Error ? e.message : String(e)}. Retrying in ${delay} ms.`);
-        await new Promise((r) => setTimeout(r, delay));
+        // Unref'd: a pending retry must not keep a TaskManager alive after its shutdown (the
+        // RPC and data servers keep the event loop busy while it runs).
+        await new Promise((r) => setTimeout(r, delay).unref());
         delay = Math.min(delay * 2, maxDelay);
       }
     }

@@ -288,7 +288,10 @@ export class StreamTask {
 
   /** Sleeps until the promise settles, input arrives, or the task is canceled. */
   private async waitFor(promise: Promise<void> | undefined, kind: 'idle' | 'backpressure'): Promise<void> {
-    if (this.hasPendingInput()) return;
+    // Pending input is a reason not to sleep only when waiting for input. A backpressured task
+    // must sleep even with input queued: returning at once would spin in microtasks, starving
+    // the worker's event loop of the very messages (credit, consumers' turns) that free room.
+    if (kind === 'idle' && this.hasPendingInput()) return;
     const start = performance.now();
     await new Promise<void>((resolve) => {
       this.wake = resolve;

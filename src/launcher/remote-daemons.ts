@@ -1,0 +1,457 @@
+/**
+ * Starting, stopping and watching JobManager and TaskManager processes on hosts, through the
+ * launcher's agent (agent-protocol.ts) over each host's executor. This is the API the standalone
+ * cluster commands use, and what an active ResourceManager driver uses to run TaskManagers on
+ * worker hosts:
+ *
+ * ```ts
+ * const daemons = RemoteDaemons.create(clusterConfiguration);
+ * const tm = await daemons.startTaskManager({ host: 'worker1' }, { resourceId: 'tm-1', dynamicProperties: ['taskmanager.numberOfTaskSlots=2'] });
+ * await daemons.isAlive(tm.host, 'taskmanager', tm.pid);   // true while it runs
+ * await daemons.stopTaskManager(tm.host, tm.pid);
+ * await daemons.close();
+ * ```
+ *
+ * Every start first writes the cluster's configuration to the host (only when it changed), so a
+ * process never runs with another configuration than the launcher's. Failures never leave a
+ * host half-done silently: each result says what happened, with the remote exit code and the
+ * end of the process's `.out` and `.log` files when a start failed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Configuration } from '../config/index.js';
+import { TASK_MANAGER_RESOURCE_ID } from '../config/index.js';
+import { FlinkTsError, ensureError, isFlinkTsError } from '../core/errors.js';
+import { DEFAULT_START_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from '../entrypoints/daemon/daemon-launcher.js';
+import type { DaemonName } from '../entrypoints/daemons.js';
+import { flinkTsVersion } from '../entrypoints/installation.js';
+import type { AgentAction, AgentActionFailure, AgentActionResult, AgentRequest, AgentResponse, ProcessLaunch, StartedProcess, StoppedProcess } from './agent/agent-protocol.js';
+import { AGENT_EXIT, AGENT_MAIN, AGENT_PROTOCOL, RESPONSE_MARKER } from './agent/agent-protocol.js';
+import { HostExecutors } from './executor/host-executors.js';
+import type { RemoteExecutor } from './executor/remote-executor.js';
+import type { NoticeSink } from './executor/ssh-executor.js';
+import type { HostSpec } from './host-spec.js';
+import { formatHostSpec } from './host-spec.js';
+import { Installations } from './installation.js';
+import { ClusterRunningError, RemoteExitError, RemoteInstallError, RemoteNodeError } from './launcher-errors.js';
+import type { LauncherSettings } from './launcher-options.js';
+import { resolveLauncherSettings } from './launcher-options.js';
+import { clusterConfigurationMap, clusterIdOf, hostDirName, taskManagerHostProperties } from './remote-configuration.js';
+
+/** What a process is in a cluster, in the words of the CLI (`flink-ts jobmanager|taskmanager`). */
+export type DaemonRole = 'jobmanager' | 'taskmanager';
+
+export const DAEMON_OF_ROLE: Readonly<Record<DaemonRole, DaemonName>> = {
+  jobmanager: 'standalonesession',
+  taskmanager: 'taskexecutor',
+};
+
+/** The agent's start waits up to 60 s for readiness per process; the command gets some slack on top. */
+const START_COMMAND_TIMEOUT_MS = DEFAULT_START_TIMEOUT_MS + 30_000;
+/** A stop waits 30 s for SIGTERM, then up to 10 s after SIGKILL. */
+const STOP_COMMAND_TIMEOUT_MS = DEFAULT_STOP_TIMEOUT_MS + 30_000;
+const QUICK_COMMAND_TIMEOUT_MS = 30_000;
+
+// The agent's wrapper: finds the installation and Node.js before anything can fail obscurely.
+// $1 is the install dir (`~/` expanded here, on the host). Exit codes: AGENT_EXIT.
+const AGENT_SCRIPT = [
+  'd=$1',
+  'case $d in "~") d=$HOME ;; "~/"*) d=$HOME/${d#"~/"} ;; esac',
+  `[ -f "$d/bin/flink-ts" ] || exit ${AGENT_EXIT.notInstalled}`,
+  `[ -f "$d/${AGENT_MAIN}" ] || exit ${AGENT_EXIT.notBuilt}`,
+  // Non-interactive SSH logins often lack the PATH of a login shell (nvm, /opt/node/bin).
+  'n=$(command -v node 2>/dev/null) || n=$("${SHELL:-/bin/sh}" -lc "command -v node" 2>/dev/null | tail -n 1)',
+  `[ -n "$n" ] && [ -x "$n" ] || exit ${AGENT_EXIT.noNode}`,
+  `exec "$n" "$d/${AGENT_MAIN}"`,
+].join('\n');
+
+/** How one process start went on a host. */
+export interface DaemonStartResult {
+  readonly host: HostSpec;
+  readonly role: DaemonRole;
+  readonly ok: boolean;
+  readonly pid?: number | undefined;
+  /** The `taskmanager.resource-id` it was started with, when one was given. */
+  readonly resourceId?: string | undefined;
+  /** The host's own name (`hostname`), as in its log file names. */
+  readonly hostname?: string | undefined;
+  readonly logFile?: string | undefined;
+  readonly outFile?: string | undefined;
+  /** One line for a summary table: `started`, or why not. */
+  readonly summary: string;
+  /** Everything known about a failure: the reason, the exit code, the end of the `.out` and `.log` files. */
+  readonly details: readonly string[];
+  /** The failure, when `ok` is false. */
+  readonly error?: FlinkTsError | undefined;
+}
+
+/** A started process (see {@link RemoteDaemons.startTaskManager}). */
+export interface StartedDaemon {
+  readonly host: HostSpec;
+  readonly role: DaemonRole;
+  readonly pid: number;
+  readonly resourceId?: string | undefined;
+  readonly hostname?: string | undefined;
+  readonly logFile?: string | undefined;
+  readonly outFile?: string | undefined;
+}
+
+/** How one process stop went on a host. */
+export interface DaemonStopResult {
+  readonly host: HostSpec;
+  readonly role: DaemonRole;
+  /** Undefined when the host could not be asked (then `ok` is false) or ran no such process. */
+  readonly pid?: number | undefined;
+  readonly ok: boolean;
+  /** `stopped`, `killed (…)`, `not running`, or why it failed. */
+  readonly summary: string;
+  readonly error?: FlinkTsError | undefined;
+}
+
+/** What stopping all of a cluster's processes on a host did, and whether its files were removed. */
+export interface HostStopReport {
+  readonly host: HostSpec;
+  readonly stops: readonly DaemonStopResult[];
+  /** True when the cluster's conf, pid and tmp directories were removed. */
+  readonly cleanedUp: boolean;
+  /** Where the logs stay, when known. */
+  readonly logDir?: string | undefined;
+  readonly error?: FlinkTsError | undefined;
+}
+
+/** A TaskManager to start. */
+export interface TaskManagerLaunch {
+  /** Its `taskmanager.resource-id`; generated by the TaskManager (`<host>:<port>-<hex>`) when absent. */
+  readonly resourceId?: string | undefined;
+  /** More `-D key=value` (without `-D`), over the cluster's configuration. */
+  readonly dynamicProperties?: readonly string[] | undefined;
+}
+
+export interface RemoteDaemonsOptions {
+  /** Where SSH_AUTH_SOCK and HOME are read, and the environment of local commands. @default process.env */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Against which relative launcher paths (identity file, known_hosts) resolve. @default process.cwd() */
+  readonly cwd?: string | undefined;
+  /** Notes for the user, e.g. a host key added to known_hosts. */
+  readonly notice?: NoticeSink | undefined;
+  /** Replaces the executors (tests). */
+  readonly executors?: HostExecutors | undefined;
+  /** Replaces where the installation is found or shipped (tests). */
+  readonly installations?: Installations | undefined;
+}
+
+interface PendingStart {
+  readonly launch: TaskManagerLaunch;
+  readonly resolve: (result: DaemonStartResult) => void;
+}
+
+export class RemoteDaemons {
+  readonly clusterId: string;
+  private readonly configurationMap: Readonly<Record<string, string>>;
+  /** TaskManager starts on a host requested in the same tick travel in one agent command. */
+  private readonly pendingStarts = new Map<string, { host: HostSpec; starts: PendingStart[] }>();
+
+  private constructor(
+    readonly configuration: Configuration,
+    readonly settings: LauncherSettings,
+    private readonly executors: HostExecutors,
+    private readonly installations: Installations,
+  ) {
+    this.clusterId = clusterIdOf(configuration);
+    this.configurationMap = clusterConfigurationMap(configuration);
+  }
+
+  /**
+   * For a cluster's configuration (see `clusterConfiguration`): SSH and installation settings
+   * come from its `launcher.*` keys, the cluster's directories on the hosts from its
+   * `high-availability.cluster-id`.
+   */
+  static create(configuration: Configuration, options: RemoteDaemonsOptions = {}): RemoteDaemons {
+    const env = options.env ?? process.env;
+    const settings = resolveLauncherSettings(configuration, env, options.cwd ?? process.cwd());
+    const executors = options.executors ?? new HostExecutors({ ssh: settings.ssh, parallelism: settings.parallelism, notice: options.notice, localEnv: env });
+    const installations = options.installations ?? new Installations(settings);
+    return new RemoteDaemons(configuration, settings, executors, installations);
+  }
+
+  /**
+   * Opens the host's connection and, with shipping, makes sure the distribution is there, so
+   * that a start that follows only pays for the start. Never rejects: a failure shows again at the start.
+   */
+  async warmUp(host: HostSpec): Promise<void> {
+    await this.executors.run(host, (executor) => this.installations.installDir(executor)).catch(() => undefined);
+  }
+
+  /**
+   * Starts a JobManager on `host` with the cluster's configuration. With `ensureNotRunning`,
+   * refuses when processes of this cluster already run there.
+   */
+  async startJobManager(host: HostSpec, options: { ensureNotRunning?: boolean } = {}): Promise<DaemonStartResult> {
+    const [result] = await this.start(host, 'jobmanager', [{ launchId: randomUUID(), dynamicProperties: [] }], options.ensureNotRunning === true);
+    return result ?? failedStart(host, 'jobmanager', undefined, new FlinkTsError('ERR_ILLEGAL_STATE', 'The agent reported no start.'));
+  }
+
+  /**
+   * Starts TaskManagers on `host`, all at once; one result per launch, in order. Never rejects:
+   * a host that cannot be reached gives a failed result for each launch.
+   */
+  async startTaskManagers(host: HostSpec, launches: readonly TaskManagerLaunch[], options: { ensureNotRunning?: boolean } = {}): Promise<DaemonStartResult[]> {
+    if (launches.length === 0) return [];
+    const placement = taskManagerHostProperties(this.configuration, host);
+    const processes = launches.map((launch): ProcessLaunch => ({
+      launchId: randomUUID(),
+      dynamicProperties: [
+        ...placement,
+        ...(launch.resourceId === undefined ? [] : [`${TASK_MANAGER_RESOURCE_ID.key}=${launch.resourceId}`]),
+        ...(launch.dynamicProperties ?? []),
+      ],
+    }));
+    const results = await this.start(host, 'taskmanager', processes, options.ensureNotRunning === true);
+    return results.map((result, index) => ({ ...result, resourceId: launches[index]?.resourceId }));
+  }
+
+  /**
+   * Starts one TaskManager on `host` and resolves once it runs (not yet registered: it registers
+   * at the ResourceManager with `launch.resourceId`). Starts requested for the same host in the
+   * same tick share one command on the host.
+   * @throws FlinkTsError: `ERR_REMOTE_EXIT` (the start failed; `stderrLines` hold the reason and
+   *   the end of its `.out`/`.log`), `ERR_SSH_*`, `ERR_REMOTE_INSTALL`, `ERR_REMOTE_NODE`.
+   */
+  async startTaskManager(host: HostSpec, launch: TaskManagerLaunch = {}): Promise<StartedDaemon> {
+    const result = await new Promise<DaemonStartResult>((resolve) => {
+      const key = formatHostSpec(host);
+      let batch = this.pendingStarts.get(key);
+      if (batch === undefined) {
+        const created = { host, starts: [] as PendingStart[] };
+        this.pendingStarts.set(key, created);
+        batch = created;
+        setImmediate(() => {
+          this.pendingStarts.delete(key);
+          void this.startTaskManagers(created.host, created.starts.map((s) => s.launch)).then((results) => {
+            created.starts.forEach((start, index) => start.resolve(results[index] ?? failedStart(host, 'taskmanager', start.launch.resourceId, new FlinkTsError('ERR_ILLEGAL_STATE', 'The agent reported no start.'))));
+          });
+        });
+      }
+      batch.starts.push({ launch, resolve });
+    });
+    if (!result.ok || result.pid === undefined) {
+      throw result.error ?? new RemoteExitError(result.summary, host.host, 1, null, result.details);
+    }
+    return { host, role: 'taskmanager', pid: result.pid, resourceId: result.resourceId, hostname: result.hostname, logFile: result.logFile, outFile: result.outFile };
+  }
+
+  /**
+   * Stops processes of a role on `host`: the given pids (those of this cluster's pid file; others
+   * are reported `not running`), or all of them. SIGTERM, then SIGKILL after 30 s.
+   */
+  async stop(host: HostSpec, role: DaemonRole, pids?: readonly number[]): Promise<DaemonStopResult[]> {
+    try {
+      const response = await this.agent(host, [{ kind: 'stop', daemon: DAEMON_OF_ROLE[role], pids }], STOP_COMMAND_TIMEOUT_MS);
+      const result = expectResult(response, 'stop', host);
+      return result.processes.map((process) => stopResult(host, role, process));
+    } catch (error) {
+      return [{ host, role, ok: false, summary: `failed: ${firstLine(error)}`, error: asFlinkTsError(error) }];
+    }
+  }
+
+  /** Stops one TaskManager by pid. */
+  async stopTaskManager(host: HostSpec, pid: number): Promise<DaemonStopResult> {
+    const [result] = await this.stop(host, 'taskmanager', [pid]);
+    return result ?? { host, role: 'taskmanager', pid, ok: true, summary: 'not running' };
+  }
+
+  /**
+   * The pids of the role's processes of this cluster that are alive on `host` (of `pids`, when given).
+   * @throws FlinkTsError when the host cannot be asked.
+   */
+  async alivePids(host: HostSpec, role: DaemonRole, pids?: readonly number[]): Promise<number[]> {
+    const response = await this.agent(host, [{ kind: 'status', daemon: DAEMON_OF_ROLE[role], pids }], QUICK_COMMAND_TIMEOUT_MS);
+    return [...expectResult(response, 'status', host).alive];
+  }
+
+  /** Whether the process is still alive (and still a flink-ts process of that role). */
+  async isAlive(host: HostSpec, role: DaemonRole, pid: number): Promise<boolean> {
+    return (await this.alivePids(host, role, [pid])).includes(pid);
+  }
+
+  /** The last `lines` lines of files on `host` (e.g. `logFile` and `outFile` of a process that died). */
+  async tail(host: HostSpec, files: readonly string[], lines = 20): Promise<Record<string, readonly string[]>> {
+    const response = await this.agent(host, [{ kind: 'tail', files, lines }], QUICK_COMMAND_TIMEOUT_MS);
+    return { ...expectResult(response, 'tail', host).files };
+  }
+
+  /**
+   * Stops every process of the cluster on `host` (TaskManagers first, then, with `jobManager`, the
+   * JobManager) and removes the cluster's conf, pid and tmp directories there; logs stay.
+   */
+  async stopAllAndCleanUp(host: HostSpec, options: { jobManager: boolean }): Promise<HostStopReport> {
+    const actions: AgentAction[] = [{ kind: 'stop', daemon: 'taskexecutor' }];
+    if (options.jobManager) actions.push({ kind: 'stop', daemon: 'standalonesession' });
+    actions.push({ kind: 'clean-up' });
+    let response: AgentResponse;
+    try {
+      response = await this.agent(host, actions, 2 * STOP_COMMAND_TIMEOUT_MS);
+    } catch (error) {
+      const failed: DaemonStopResult = { host, role: options.jobManager ? 'jobmanager' : 'taskmanager', ok: false, summary: `failed: ${firstLine(error)}`, error: asFlinkTsError(error) };
+      return { host, stops: [failed], cleanedUp: false, error: asFlinkTsError(error) };
+    }
+    const stops: DaemonStopResult[] = [];
+    let cleanedUp = false;
+    let logDir: string | undefined;
+    let error: FlinkTsError | undefined;
+    response.results.forEach((result, index) => {
+      const action = actions[index];
+      if (result.kind === 'error') {
+        error = agentFailure(result, host);
+        if (action?.kind === 'stop') stops.push({ host, role: roleOf(action.daemon), ok: false, summary: `failed: ${result.message}`, error });
+        return;
+      }
+      if (result.kind === 'stop' && action?.kind === 'stop') stops.push(...result.processes.map((process) => stopResult(host, roleOf(action.daemon), process)));
+      if (result.kind === 'clean-up') {
+        cleanedUp = true;
+        logDir = result.logDir;
+      }
+    });
+    return { host, stops, cleanedUp, logDir: logDir ?? response.paths.log, error };
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    await this.executors.close();
+  }
+
+  private async start(host: HostSpec, role: DaemonRole, processes: readonly ProcessLaunch[], ensureNotRunning: boolean): Promise<DaemonStartResult[]> {
+    const actions: AgentAction[] = [{ kind: 'prepare', configuration: this.configurationMap }];
+    if (ensureNotRunning) actions.push({ kind: 'ensure-not-running' });
+    actions.push({ kind: 'start', daemon: DAEMON_OF_ROLE[role], processes });
+    let response: AgentResponse;
+    try {
+      response = await this.agent(host, actions, START_COMMAND_TIMEOUT_MS);
+    } catch (error) {
+      return processes.map(() => failedStart(host, role, undefined, asFlinkTsError(error)));
+    }
+    const failure = response.results.find((result): result is AgentActionFailure => result.kind === 'error');
+    if (failure !== undefined) return processes.map(() => failedStart(host, role, undefined, agentFailure(failure, host)));
+    const started = expectResult(response, 'start', host);
+    return processes.map((launch) => {
+      const process = started.processes.find((p) => p.launchId === launch.launchId);
+      return startResult(host, role, response.hostname, process);
+    });
+  }
+
+  /** Runs the agent on the host with `actions`; the host counts against `launcher.ssh.parallelism` meanwhile. */
+  private agent(host: HostSpec, actions: readonly AgentAction[], timeoutMs: number): Promise<AgentResponse> {
+    return this.executors.run(host, async (executor) => {
+      const installDir = await this.installations.installDir(executor);
+      const request: AgentRequest = { protocol: AGENT_PROTOCOL, version: flinkTsVersion(), clusterId: this.clusterId, hostDir: hostDirName(host), actions };
+      const result = await executor.exec(['sh', '-c', AGENT_SCRIPT, 'flink-ts-agent', installDir], { stdin: JSON.stringify(request), timeoutMs });
+      const line = result.stdout.split('\n').find((l) => l.startsWith(RESPONSE_MARKER));
+      if (result.exitCode === 0 && line !== undefined) {
+        const response = JSON.parse(line.slice(RESPONSE_MARKER.length)) as AgentResponse;
+        if (response.refused !== undefined) {
+          throw new RemoteInstallError(
+            `flink-ts at ${installDir} on host ${executor.displayName} cannot act for this launcher: ${response.refused.message}. Install the same version there, or set launcher.ship-distribution: true.`,
+            host.host,
+            installDir,
+          );
+        }
+        return response;
+      }
+      throw agentExitError(executor, installDir, result.exitCode, result.signal, result.stderr);
+    });
+  }
+}
+
+function agentExitError(executor: RemoteExecutor, installDir: string, exitCode: number | null, signal: string | null, stderr: string): FlinkTsError {
+  const host = executor.host.host;
+  const name = executor.displayName;
+  switch (exitCode ?? -1) {
+    case AGENT_EXIT.notInstalled:
+      return new RemoteInstallError(
+        `flink-ts is not installed at ${installDir} on host ${name} (no ${installDir}/bin/flink-ts): install it there, set launcher.install-dir, or set launcher.ship-distribution: true.`,
+        host,
+        installDir,
+      );
+    case AGENT_EXIT.notBuilt:
+      return new RemoteInstallError(
+        `flink-ts at ${installDir} on host ${name} is not built or older than the launcher (no ${installDir}/${AGENT_MAIN}): run npm install there, install the launcher's version, or set launcher.ship-distribution: true.`,
+        host,
+        installDir,
+      );
+    case AGENT_EXIT.noNode:
+      return new RemoteNodeError(`Node.js was not found on host ${name} (not on the PATH of an SSH command, nor of a login shell): install Node.js 20.11 or newer there.`, host);
+    case AGENT_EXIT.oldNode:
+      return new RemoteNodeError(`Node.js ${stderr.trim() || '(unknown version)'} on host ${name} is too old: flink-ts needs Node.js 20.11 or newer.`, host);
+    default: {
+      const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+      const how = exitCode === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${exitCode}`;
+      return new RemoteExitError(
+        `The flink-ts launcher agent on host ${name} ${how}${lines.length > 0 ? `: ${lines.slice(-20).join('\n')}` : ' without a response.'}`,
+        host,
+        exitCode,
+        signal,
+        lines.slice(-20),
+      );
+    }
+  }
+}
+
+function expectResult<K extends AgentActionResult['kind']>(response: AgentResponse, kind: K, host: HostSpec): Extract<AgentActionResult, { kind: K }> {
+  const failure = response.results.find((result): result is AgentActionFailure => result.kind === 'error');
+  if (failure !== undefined) throw agentFailure(failure, host);
+  const result = response.results.find((r) => r.kind === kind);
+  if (result === undefined) throw new FlinkTsError('ERR_ILLEGAL_STATE', `The agent on ${formatHostSpec(host)} did not answer the ${kind} action.`);
+  return result as Extract<AgentActionResult, { kind: K }>;
+}
+
+function agentFailure(failure: AgentActionFailure, host: HostSpec): FlinkTsError {
+  const name = formatHostSpec(host);
+  if (failure.code === 'ERR_CLUSTER_RUNNING') return new ClusterRunningError(`On host ${name}: ${failure.message}.`, host.host, failure.pids ?? []);
+  return new RemoteExitError(`The ${failure.action} action failed on host ${name}: ${failure.message}`, host.host, 1, null, [failure.message]);
+}
+
+function roleOf(daemon: DaemonName): DaemonRole {
+  return daemon === 'standalonesession' ? 'jobmanager' : 'taskmanager';
+}
+
+function failedStart(host: HostSpec, role: DaemonRole, resourceId: string | undefined, error: FlinkTsError): DaemonStartResult {
+  return { host, role, ok: false, resourceId, summary: `failed: ${error.message.split('\n')[0] ?? error.message}`, details: error.message.split('\n').slice(1), error };
+}
+
+function startResult(host: HostSpec, role: DaemonRole, hostname: string, process: StartedProcess | undefined): DaemonStartResult {
+  if (process === undefined) return failedStart(host, role, undefined, new FlinkTsError('ERR_ILLEGAL_STATE', 'The agent reported nothing for this start.'));
+  const files = { hostname, logFile: process.logFile, outFile: process.outFile };
+  if (process.exitCode === 0 && process.pid !== undefined) {
+    return { host, role, ok: true, pid: process.pid, ...files, summary: 'started', details: [] };
+  }
+  const details = [...process.stderr];
+  const reason =
+    process.exitCode === 0
+      ? `the ${DAEMON_OF_ROLE[role]} process started but ended right away`
+      : (details[0] ?? `flink-ts ${role} start exited with code ${process.exitCode}`).replace(/\.$/, '');
+  const error = new RemoteExitError(reason, host.host, process.exitCode, null, details);
+  return { host, role, ok: false, ...files, summary: `failed: ${reason}`, details: details.slice(1), error };
+}
+
+function stopResult(host: HostSpec, role: DaemonRole, process: StoppedProcess): DaemonStopResult {
+  switch (process.how) {
+    case 'SIGTERM':
+      return { host, role, pid: process.pid, ok: true, summary: 'stopped' };
+    case 'SIGKILL':
+      return { host, role, pid: process.pid, ok: true, summary: `killed (still running ${DEFAULT_STOP_TIMEOUT_MS / 1000} s after SIGTERM)` };
+    case 'gone':
+      return { host, role, pid: process.pid, ok: true, summary: 'not running' };
+    case 'failed':
+      return { host, role, pid: process.pid, ok: false, summary: `failed: ${process.message ?? 'could not be stopped'}`, error: new RemoteExitError(process.message ?? 'could not be stopped', host.host, 1, null, []) };
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = ensureError(error).message;
+  return message.split('\n')[0] ?? message;
+}
+
+function asFlinkTsError(error: unknown): FlinkTsError {
+  if (isFlinkTsError(error)) return error;
+  const err = ensureError(error);
+  return new FlinkTsError('ERR_ILLEGAL_STATE', err.message, { cause: err });
+}

@@ -1,0 +1,302 @@
+/**
+ * `flink-ts start-cluster` and `stop-cluster`: Flink's standalone cluster on the hosts of
+ * conf/masters and conf/workers, and `jobmanager|taskmanager start --host` to add a process.
+ *
+ * Where Flink's start-cluster.sh works host after host, needs the same conf/ on every host,
+ * keeps pid files in /tmp and reports success for processes that die a second later, this:
+ * - starts the JobManager on the first master, then every TaskManager of every worker at once
+ *   (one command per host, `launcher.ssh.parallelism` hosts at a time), connecting to the workers
+ *   while the JobManager starts;
+ * - gives every process the launcher's configuration (see remote-configuration.ts);
+ * - counts a process as started only once it reported that it runs, and then waits until the
+ *   JobManager has registered all started TaskManagers' slots;
+ * - prints one row per process, with the failures' reasons and log tails after the table, and
+ *   exits 1 unless everything started;
+ * - stop-cluster stops everything on every host at once and removes the cluster's conf, pid and
+ *   tmp directories there (logs stay).
+ */
+import { homedir } from 'node:os';
+import type { Configuration } from '../config/index.js';
+import { NUM_TASK_SLOTS, REST_ADDRESS, REST_PORT, resolveConfDir } from '../config/index.js';
+import { ensureError, isFlinkTsError } from '../core/errors.js';
+import { loadClientConfiguration } from '../client/cli-config.js';
+import { addedHostsFile, readAddedHosts, recordAddedHost, removeAddedHosts } from './added-hosts.js';
+import { waitForOverview } from './cluster-overview.js';
+import type { HostSpec } from './host-spec.js';
+import { formatHostSpec, hostKey, isLocalHost } from './host-spec.js';
+import type { MasterEntry, WorkerHost } from './hosts-file.js';
+import { HostsFileError, groupWorkers, parseWorkers, readMasters, readWorkers } from './hosts-file.js';
+import { clusterConfiguration, clusterIdOf } from './remote-configuration.js';
+import type { DaemonRole, DaemonStartResult, DaemonStopResult, HostStopReport } from './remote-daemons.js';
+import { RemoteDaemons } from './remote-daemons.js';
+import type { SummaryRow } from './summary-table.js';
+import { summaryTable } from './summary-table.js';
+
+/** Where the launcher's messages go: `out` is stdout (the table), `err` stderr (failures, notes). */
+export interface LauncherOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** How long start-cluster waits for the started TaskManagers to register. */
+export const DEFAULT_REGISTRATION_TIMEOUT_MS = 60_000;
+
+export interface ClusterCommandOptions {
+  /** `-D` values, without `-D`. */
+  readonly dynamicProperties?: readonly string[] | undefined;
+  /** Where FLINK_TS_CONF_DIR, FLINK_TS_PROPERTIES, HOME and SSH_AUTH_SOCK come from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly output: LauncherOutput;
+  /** @default DEFAULT_REGISTRATION_TIMEOUT_MS */
+  readonly registrationTimeoutMs?: number | undefined;
+}
+
+interface ClusterPlan {
+  readonly configuration: Configuration;
+  readonly confDir: string;
+  readonly master: MasterEntry;
+  readonly masterSpec: HostSpec;
+  readonly workers: readonly WorkerHost[];
+  readonly addedHostsFile: string;
+}
+
+/**
+ * Reads the configuration and the hosts files into what the commands act on. `master` replaces
+ * the first line of conf/masters (a JobManager started with `--host`).
+ */
+function plan(options: ClusterCommandOptions, master?: MasterEntry): ClusterPlan {
+  const env = options.env ?? process.env;
+  const loaded = loadClientConfiguration({ dynamicProperties: options.dynamicProperties ?? [], env });
+  const confDir = resolveConfDir({ env }).dir;
+  let jobManagerHost = master;
+  if (jobManagerHost === undefined) {
+    const [first, ...others] = readMasters(confDir);
+    if (first === undefined) throw new HostsFileError(`${confDir}/masters lists no host.`, `${confDir}/masters`);
+    jobManagerHost = first;
+    if (others.length > 0) {
+      options.output.err(`Note: ${confDir}/masters lists ${others.length + 1} hosts; the JobManager runs on the first, ${jobManagerHost.host} (standby JobManagers need high availability).`);
+    }
+  }
+  const workers = groupWorkers(readWorkers(confDir));
+  const configuration = clusterConfiguration(loaded, jobManagerHost, confDir);
+  const home = env.HOME !== undefined && env.HOME !== '' ? env.HOME : homedir();
+  return {
+    configuration,
+    confDir,
+    master: jobManagerHost,
+    masterSpec: { host: jobManagerHost.host },
+    workers,
+    addedHostsFile: addedHostsFile(home, clusterIdOf(configuration)),
+  };
+}
+
+function daemonsFor(configuration: Configuration, options: ClusterCommandOptions): RemoteDaemons {
+  return RemoteDaemons.create(configuration, { env: options.env ?? process.env, notice: (line) => options.output.err(line) });
+}
+
+function startRow(result: DaemonStartResult): SummaryRow {
+  return { host: formatHostSpec(result.host), role: result.role, pid: result.pid, result: result.summary };
+}
+
+function stopRow(result: DaemonStopResult): SummaryRow {
+  return { host: formatHostSpec(result.host), role: result.role, pid: result.pid, result: result.summary };
+}
+
+/** After the table: for each failed start, where and why, with the remote output (exit code, log tails). */
+function reportStartFailures(results: readonly DaemonStartResult[], output: LauncherOutput): void {
+  const failed = results.filter((r) => !r.ok && !r.summary.startsWith('skipped'));
+  if (failed.length === 0) return;
+  output.err('');
+  for (const result of failed) {
+    output.err(`${result.role} on ${formatHostSpec(result.host)}: ${result.summary.replace(/^failed: /, '')}`);
+    for (const line of result.details) output.err(`  ${line}`);
+  }
+}
+
+function restAddress(configuration: Configuration, master: MasterEntry): { host: string; port: number } {
+  return { host: configuration.get(REST_ADDRESS) ?? master.host, port: configuration.get(REST_PORT) };
+}
+
+function warnUnreachableMaster(plan: ClusterPlan, output: LauncherOutput): void {
+  if (!isLocalHost(plan.masterSpec)) return;
+  const remote = plan.workers.filter((w) => !isLocalHost(w.spec) && w.spec.host !== 'localhost' && w.spec.host !== '127.0.0.1');
+  if (remote.length > 0) {
+    output.err(
+      `Warning: the JobManager's host in conf/masters is ${plan.master.host}, which TaskManagers on other hosts (${remote.map((w) => formatHostSpec(w.spec)).join(', ')}) cannot reach: name the master by an address they can reach.`,
+    );
+  }
+}
+
+/** `flink-ts start-cluster`; resolves with the exit code (0 all started and registered, 1 otherwise). */
+export async function startCluster(options: ClusterCommandOptions): Promise<number> {
+  const { output } = options;
+  let cluster: ClusterPlan;
+  try {
+    cluster = plan(options);
+  } catch (error) {
+    return reportCommandError(error, output);
+  }
+  warnUnreachableMaster(cluster, output);
+  const daemons = daemonsFor(cluster.configuration, options);
+  try {
+    const taskManagers = cluster.workers.reduce((n, w) => n + w.taskManagers, 0);
+    output.out(`Starting cluster '${daemons.clusterId}': a JobManager on ${cluster.master.host}, ${taskManagers} TaskManager(s) on ${cluster.workers.length} host(s).`);
+    // Connecting (and shipping) to the workers overlaps with the JobManager's start.
+    const warmUps = cluster.workers.map((w) => daemons.warmUp(w.spec));
+    const jobManager = await daemons.startJobManager(cluster.masterSpec, { ensureNotRunning: true });
+    let taskManagerResults: DaemonStartResult[];
+    if (jobManager.ok) {
+      const perHost = await Promise.all(
+        cluster.workers.map((w) =>
+          daemons.startTaskManagers(w.spec, Array.from({ length: w.taskManagers }, () => ({})), {
+            // The master's host was checked before its JobManager started.
+            ensureNotRunning: w.spec.host !== cluster.master.host,
+          }),
+        ),
+      );
+      taskManagerResults = perHost.flat();
+    } else {
+      taskManagerResults = cluster.workers.flatMap((w) =>
+        Array.from({ length: w.taskManagers }, (): DaemonStartResult => ({ host: w.spec, role: 'taskmanager', ok: false, summary: 'skipped: the JobManager did not start', details: [] })),
+      );
+    }
+    await Promise.all(warmUps);
+    const results = [jobManager, ...taskManagerResults];
+    for (const line of summaryTable(results.map(startRow))) output.out(line);
+    reportStartFailures(results, output);
+    const failed = results.filter((r) => !r.ok).length;
+    if (!jobManager.ok) {
+      output.err(`The cluster did not start: the JobManager failed on ${cluster.master.host}.`);
+      return 1;
+    }
+    const registered = await awaitRegistration(cluster, taskManagerResults.filter((r) => r.ok).length, options);
+    if (failed > 0) {
+      output.err(`${failed} of ${results.length} processes did not start; the others run. Fix the cause and add them with \`flink-ts taskmanager start --host <host>\`, or stop everything with \`flink-ts stop-cluster\`.`);
+      return 1;
+    }
+    return registered ? 0 : 1;
+  } finally {
+    await daemons.close();
+  }
+}
+
+async function awaitRegistration(cluster: ClusterPlan, taskManagers: number, options: ClusterCommandOptions): Promise<boolean> {
+  const { output } = options;
+  const slots = taskManagers * cluster.configuration.get(NUM_TASK_SLOTS);
+  const rest = restAddress(cluster.configuration, cluster.master);
+  const url = `http://${rest.host.includes(':') ? `[${rest.host}]` : rest.host}:${rest.port}`;
+  const timeoutMs = options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS;
+  const wait = await waitForOverview(rest.host, rest.port, (o) => o.taskmanagers >= taskManagers && o['slots-total'] >= slots, timeoutMs);
+  if (wait.kind === 'ready') {
+    output.out(`Cluster is running: ${wait.overview.taskmanagers} TaskManager(s) with ${wait.overview['slots-total']} slot(s) registered. REST endpoint: ${url}`);
+    return true;
+  }
+  const seen = wait.last === undefined ? `the REST endpoint did not answer (${wait.lastError ?? 'no answer'})` : `${wait.last.taskmanagers} TaskManager(s) with ${wait.last['slots-total']} slot(s) are registered`;
+  output.err(`Timed out after ${timeoutMs / 1000} s waiting for ${taskManagers} TaskManager(s) with ${slots} slot(s) to register at ${url}: ${seen}. See the TaskManagers' logs.`);
+  return false;
+}
+
+interface StopTarget {
+  readonly spec: HostSpec;
+  jobManager: boolean;
+}
+
+/** `flink-ts stop-cluster`; resolves with the exit code (0 everything stopped and cleaned up, 1 otherwise). */
+export async function stopCluster(options: ClusterCommandOptions): Promise<number> {
+  const { output } = options;
+  let cluster: ClusterPlan;
+  try {
+    cluster = plan(options);
+  } catch (error) {
+    return reportCommandError(error, output);
+  }
+  const targets = new Map<string, StopTarget>();
+  const add = (spec: HostSpec, jobManager: boolean): void => {
+    const key = hostKey(spec);
+    const known = targets.get(key);
+    if (known === undefined) targets.set(key, { spec, jobManager });
+    else known.jobManager ||= jobManager;
+  };
+  add(cluster.masterSpec, true);
+  for (const worker of cluster.workers) add(worker.spec, false);
+  for (const added of readAddedHosts(cluster.addedHostsFile)) add(added.spec, added.role === 'jobmanager');
+  const daemons = daemonsFor(cluster.configuration, options);
+  try {
+    output.out(`Stopping cluster '${daemons.clusterId}' on ${targets.size} host(s).`);
+    const reports = await Promise.all([...targets.values()].map((t) => daemons.stopAllAndCleanUp(t.spec, { jobManager: t.jobManager })));
+    const rows: SummaryRow[] = reports.flatMap((report): SummaryRow[] =>
+      report.stops.length > 0 ? report.stops.map(stopRow) : [{ host: formatHostSpec(report.host), role: '-', result: report.error === undefined ? 'no process running' : `failed: ${report.error.message}` }],
+    );
+    for (const line of summaryTable(rows)) output.out(line);
+    const failed = reports.filter((r) => r.error !== undefined || !r.cleanedUp || r.stops.some((s) => !s.ok));
+    reportStopFailures(failed, output);
+    const logs = reports.filter((r) => r.cleanedUp && r.logDir !== undefined);
+    if (logs.length > 0) output.out(`Logs are kept: ${logs.map((r) => `${formatHostSpec(r.host)}:${r.logDir ?? ''}`).join(', ')}`);
+    if (failed.length > 0) {
+      output.err(`The cluster was not stopped on ${failed.length} of ${reports.length} host(s): ${failed.map((r) => formatHostSpec(r.host)).join(', ')}. Run stop-cluster again once they are reachable.`);
+      return 1;
+    }
+    removeAddedHosts(cluster.addedHostsFile);
+    return 0;
+  } finally {
+    await daemons.close();
+  }
+}
+
+function reportStopFailures(failed: readonly HostStopReport[], output: LauncherOutput): void {
+  if (failed.length === 0) return;
+  output.err('');
+  for (const report of failed) {
+    const reason = report.error?.message ?? report.stops.find((s) => !s.ok)?.summary ?? 'the cluster files were not removed';
+    output.err(`${formatHostSpec(report.host)}: ${reason}`);
+  }
+}
+
+export interface StartOnHostOptions extends ClusterCommandOptions {
+  readonly role: DaemonRole;
+  /** `[user@]host[:sshport]`, as in conf/workers. */
+  readonly host: string;
+  /** JobManager only: its REST port (`--webui-port`), as a master's `:webuiport`. */
+  readonly webUiPort?: number | undefined;
+}
+
+/**
+ * `flink-ts taskmanager start --host <h>` (and `jobmanager start --host <h> --remote`): starts one
+ * process on that host through the launcher, with the same configuration start-cluster gives, to
+ * add it to the running cluster. The host is remembered so that stop-cluster stops it too.
+ */
+export async function startOnHost(options: StartOnHostOptions): Promise<number> {
+  const { output } = options;
+  let cluster: ClusterPlan;
+  let spec: HostSpec;
+  try {
+    const [entry] = parseWorkers(options.host, '--host');
+    if (entry === undefined) throw new HostsFileError(`--host: expected [user@]host[:sshport], got '${options.host}'.`, '--host');
+    spec = entry.spec;
+    // A JobManager started this way is the one TaskManagers must find: it takes the master's place.
+    cluster = plan(options, options.role === 'jobmanager' ? { host: spec.host, webUiPort: options.webUiPort, line: 0 } : undefined);
+  } catch (error) {
+    return reportCommandError(error, output);
+  }
+  const daemons = daemonsFor(cluster.configuration, options);
+  try {
+    const [result] = options.role === 'jobmanager' ? [await daemons.startJobManager(spec, { ensureNotRunning: true })] : await daemons.startTaskManagers(spec, [{}]);
+    if (result === undefined) return 1;
+    // Even a failed start may have left a process behind (it timed out); stop-cluster must look there.
+    recordAddedHost(cluster.addedHostsFile, options.role, spec);
+    for (const line of summaryTable([startRow(result)])) output.out(line);
+    reportStartFailures([result], output);
+    return result.ok ? 0 : 1;
+  } finally {
+    await daemons.close();
+  }
+}
+
+function reportCommandError(error: unknown, output: LauncherOutput): number {
+  if (isFlinkTsError(error) || error instanceof Error) {
+    output.err(ensureError(error).message);
+    return 1;
+  }
+  output.err(String(error));
+  return 1;
+}
