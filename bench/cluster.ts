@@ -115,18 +115,20 @@ export class BenchCluster {
     });
   }
 
-  async startJobManager(properties: readonly string[] = []): Promise<CommandResult> {
-    return checked(await this.cli(['jobmanager', 'start', ...properties.flatMap((p) => ['-D', p])]), 'jobmanager start');
+  /** `env` reaches the daemon too (the launcher passes its environment on): e.g. NODE_OPTIONS=--cpu-prof. */
+  async startJobManager(properties: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+    return checked(await this.cli(['jobmanager', 'start', ...properties.flatMap((p) => ['-D', p])], env), 'jobmanager start');
   }
 
-  async startTaskManager(properties: readonly string[] = []): Promise<CommandResult> {
-    return checked(await this.cli(['taskmanager', 'start', ...properties.flatMap((p) => ['-D', p])]), 'taskmanager start');
+  /** `env` reaches the daemon too, e.g. FLINK_TS_WORKER_PROFILE=<dir> for CPU profiles of its slot workers. */
+  async startTaskManager(properties: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+    return checked(await this.cli(['taskmanager', 'start', ...properties.flatMap((p) => ['-D', p])], env), 'taskmanager start');
   }
 
   /** 1 JobManager, then `taskManagers` TaskManagers of one slot each (started concurrently), until all slots are registered. */
-  async start(taskManagers: number, properties: readonly string[] = []): Promise<void> {
+  async start(taskManagers: number, properties: readonly string[] = [], taskManagerEnv: NodeJS.ProcessEnv = {}): Promise<void> {
     await this.startJobManager(properties);
-    await Promise.all(Array.from({ length: taskManagers }, () => this.startTaskManager(properties)));
+    await Promise.all(Array.from({ length: taskManagers }, () => this.startTaskManager(properties, taskManagerEnv)));
     await this.waitForSlots(taskManagers, taskManagers);
   }
 
@@ -190,12 +192,12 @@ export class BenchCluster {
 export async function withCluster<T>(
   taskManagers: number,
   body: (cluster: BenchCluster) => Promise<T>,
-  options: { properties?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
+  options: { properties?: readonly string[]; env?: NodeJS.ProcessEnv; taskManagerEnv?: NodeJS.ProcessEnv } = {},
 ): Promise<T> {
   const cluster = await BenchCluster.create(options.env ?? {});
   let failed = true;
   try {
-    await cluster.start(taskManagers, options.properties ?? []);
+    await cluster.start(taskManagers, options.properties ?? [], options.taskManagerEnv ?? {});
     const result = await body(cluster);
     failed = false;
     return result;

@@ -6,10 +6,16 @@
  */
 import { wordcountLocal } from './wordcount-local.js';
 import { backpressure } from './backpressure.js';
+import { wordcountCluster } from './wordcount-cluster.js';
+import { latency } from './latency.js';
+import { startup } from './startup.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'wordcount-local': wordcountLocal,
   backpressure,
+  'wordcount-cluster': wordcountCluster,
+  latency,
+  startup,
 };
 
 const requested = process.argv.slice(2);

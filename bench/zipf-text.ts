@@ -77,3 +77,19 @@ export async function ensureZipfText(path: string, bytes: number): Promise<strin
   renameSync(tmp, path);
   return path;
 }
+
+/**
+ * A table of `size` (a power of two) words drawn with Zipf frequencies from the benchmark
+ * vocabulary, always the same for a size. Generators index it with `i & (size - 1)`: records are
+ * then made on the fly, for any count, without a file or a per-record random draw, and a job and
+ * its hand-written baseline see the very same word sequence.
+ */
+export function zipfWordTable(size: number): string[] {
+  if (size <= 0 || (size & (size - 1)) !== 0) throw new RangeError(`The word table size must be a power of two, got ${size}`);
+  const random = prng(42);
+  const vocab = vocabulary(random);
+  const next = zipfSampler(vocab.length, random);
+  const table = new Array<string>(size);
+  for (let i = 0; i < size; i++) table[i] = vocab[next()] as string;
+  return table;
+}

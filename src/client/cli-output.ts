@@ -66,7 +66,8 @@ export function errorChainLines(error: unknown): string[] {
     seen.add(current);
     const err = ensureError(current);
     const prefix = seen.size === 1 ? '' : 'Caused by: ';
-    lines.push(...`${prefix}${err.name}: ${err.message}`.split('\n'));
+    const code = isFlinkTsError(err) ? ` [${err.code}]` : '';
+    lines.push(...`${prefix}${err.name}${code}: ${err.message}`.split('\n'));
     const cause: unknown = err.cause;
     if (cause === undefined || cause === null) {
       // Frames of errors flink-ts raises itself point into flink-ts, not into the user's code;

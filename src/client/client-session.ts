@@ -90,7 +90,7 @@ class TrackedJob implements SubmittedJob {
         this.observedByProgram = true;
         return this.result;
       },
-      getCollectedResults: (operatorId: string): Promise<unknown[]> => this.client.getCollectedResults(operatorId),
+      getCollectedResults: (operatorId: string, limit?: number): Promise<unknown[]> => this.client.getCollectedResults(operatorId, limit),
     };
   }
 }

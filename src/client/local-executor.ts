@@ -11,7 +11,7 @@ import type { ProgramInfo } from '../runtime/jobgraph/program-info.js';
 import type { JobResult } from '../runtime/minicluster/mini-cluster.js';
 import type { PipelineExecutor, PipelineExecutorOptions } from './pipeline-executor.js';
 import { JobExecutionException, JobExecutionResult } from '../api/environment/job-execution-result.js';
-import { FlinkTsError, ensureError } from '../core/errors.js';
+import { FlinkTsError, deserializeError, ensureError } from '../core/errors.js';
 import { createJobGraph } from '../runtime/jobgraph/job-graph-generator.js';
 import { requiredSlots } from '../runtime/jobgraph/job-graph.js';
 import { MiniCluster } from '../runtime/minicluster/mini-cluster.js';
@@ -129,9 +129,5 @@ export function toJobExecutionResult(result: JobResult): JobExecutionResult {
 
 /** An Error standing in for a failure that happened in another thread or process. */
 export function rebuildError(failure: SerializedThrowable): Error {
-  const error = new Error(failure.message);
-  // An own `name` keeps the remote class name, e.g. `TypeError`, in the printed chain.
-  Object.defineProperty(error, 'name', { value: failure.class, enumerable: false, configurable: true, writable: true });
-  error.stack = failure.stack;
-  return error;
+  return deserializeError(failure);
 }

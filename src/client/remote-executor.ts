@@ -3,11 +3,11 @@
  * RemoteExecutor with a RestClusterClient). The client builds the JobGraph as for `local` and
  * uploads it with the job's artifact; the JobClient it returns polls the cluster.
  */
+import { deserializeError } from '../core/errors.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { JobClient, JobStatus } from '../api/environment/job-client.js';
 import type { StreamGraph } from '../api/graph/stream-graph.js';
-import type { SerializedThrowable } from '../core/errors.js';
 import type { ProgramInfo } from '../runtime/jobgraph/program-info.js';
 import type { PipelineExecutor, PipelineExecutorOptions } from './pipeline-executor.js';
 import type { CompletedJobResult, RestClusterClient } from './rest-cluster-client.js';
@@ -101,16 +101,9 @@ export function toJobExecutionResult(result: CompletedJobResult): JobExecutionRe
       throw new JobExecutionException(result.jobId, 'CANCELED', 'Job was cancelled.');
     case 'FAILED':
     case 'UNKNOWN': {
-      const cause = result.failure === undefined ? undefined : remoteError(result.failure);
+      const cause = result.failure === undefined ? undefined : deserializeError(result.failure);
       throw new JobExecutionException(result.jobId, 'FAILED', 'Job execution failed.', cause === undefined ? {} : { cause });
     }
   }
 }
 
-/** An Error standing in for a failure raised in the cluster, with its class name and stack. */
-function remoteError(failure: SerializedThrowable): Error {
-  const error = new Error(failure.message);
-  Object.defineProperty(error, 'name', { value: failure.class, enumerable: false, configurable: true, writable: true });
-  error.stack = failure.stack;
-  return error;
-}

@@ -368,7 +368,8 @@ function decodeFailureCause(cause: FailureCauseBody): SerializedThrowable {
     try {
       const decoded = JSON.parse(Buffer.from(serialized, 'base64').toString('utf8')) as Partial<SerializedThrowable>;
       if (typeof decoded.class === 'string' && typeof decoded.message === 'string') {
-        return { class: decoded.class, message: decoded.message, stack: decoded.stack ?? `${decoded.class}: ${decoded.message}` };
+        const code = typeof decoded.code === 'string' ? { code: decoded.code } : {};
+        return { class: decoded.class, message: decoded.message, stack: decoded.stack ?? `${decoded.class}: ${decoded.message}`, ...code };
       }
     } catch {
       // A Java-serialized throwable from a Flink cluster: fall back to the text fields.

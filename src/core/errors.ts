@@ -69,9 +69,34 @@ export interface SerializedThrowable {
   readonly class: string;
   readonly message: string;
   readonly stack: string;
+  /** The FlinkTsError code when the failure was (or wraps) one, so it survives the boundary. */
+  readonly code?: ErrorCode;
 }
 
 export function serializeError(e: unknown): SerializedThrowable {
   const err = ensureError(e);
-  return { class: err.name, message: err.message, stack: err.stack ?? `${err.name}: ${err.message}` };
+  const code = flinkTsCodeOf(err);
+  return { class: err.name, message: err.message, stack: err.stack ?? `${err.name}: ${err.message}`, ...(code === undefined ? {} : { code }) };
+}
+
+/** The code of the error or of the first FlinkTsError in its cause chain. */
+function flinkTsCodeOf(error: Error): ErrorCode | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 16 && current instanceof Error; depth++) {
+    if (isFlinkTsError(current)) return current.code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * An Error standing in for a failure that happened in another thread or process. With a code it
+ * is a FlinkTsError again, so callers can branch on the code and printers know it is flink-ts's.
+ */
+export function deserializeError(failure: SerializedThrowable): Error {
+  const error = failure.code === undefined ? new Error(failure.message) : new FlinkTsError(failure.code, failure.message);
+  // An own `name` keeps the remote class name, e.g. `TypeError`, in the printed chain.
+  Object.defineProperty(error, 'name', { value: failure.class, enumerable: false, configurable: true, writable: true });
+  error.stack = failure.stack;
+  return error;
 }

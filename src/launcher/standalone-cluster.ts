@@ -84,7 +84,8 @@ function plan(options: ClusterCommandOptions, master?: MasterEntry): ClusterPlan
     configuration,
     confDir,
     master: jobManagerHost,
-    masterSpec: { host: jobManagerHost.host },
+    // conf/masters names no SSH login: the one conf/workers gives the same address, if any.
+    masterSpec: workers.find((w) => w.spec.host === jobManagerHost.host)?.spec ?? { host: jobManagerHost.host },
     workers,
     addedHostsFile: addedHostsFile(home, clusterIdOf(configuration)),
   };
@@ -104,7 +105,7 @@ function stopRow(result: DaemonStopResult): SummaryRow {
 
 /** After the table: for each failed start, where and why, with the remote output (exit code, log tails). */
 function reportStartFailures(results: readonly DaemonStartResult[], output: LauncherOutput): void {
-  const failed = results.filter((r) => !r.ok && !r.summary.startsWith('skipped'));
+  const failed = results.filter((r) => !r.ok && r.error !== undefined);
   if (failed.length === 0) return;
   output.err('');
   for (const result of failed) {
@@ -127,7 +128,41 @@ function warnUnreachableMaster(plan: ClusterPlan, output: LauncherOutput): void 
   }
 }
 
-/** `flink-ts start-cluster`; resolves with the exit code (0 all started and registered, 1 otherwise). */
+/** What start-cluster starts on one host. */
+interface HostStart {
+  readonly spec: HostSpec;
+  jobManager: boolean;
+  taskManagers: number;
+}
+
+/**
+ * The hosts to start on, each once: conf/masters has no SSH login of its own, so a master that
+ * conf/workers lists too (by the same address) is logged in to as that line says.
+ */
+function startsByHost(cluster: ClusterPlan): HostStart[] {
+  const byHost = new Map<string, HostStart>();
+  for (const worker of cluster.workers) {
+    const known = byHost.get(worker.spec.host);
+    if (known === undefined) byHost.set(worker.spec.host, { spec: worker.spec, jobManager: false, taskManagers: worker.taskManagers });
+    // The same machine under two logins: one command there, or two would race on its pid files.
+    else known.taskManagers += worker.taskManagers;
+  }
+  const master = byHost.get(cluster.master.host);
+  if (master !== undefined) master.jobManager = true;
+  else byHost.set(cluster.master.host, { spec: cluster.masterSpec, jobManager: true, taskManagers: 0 });
+  // The JobManager's host first, as in the table.
+  return [...byHost.values()].sort((a, b) => Number(b.jobManager) - Number(a.jobManager));
+}
+
+/**
+ * `flink-ts start-cluster`; resolves with the exit code (0 all started and registered, 1 otherwise).
+ *
+ * Every host gets one command that starts all its processes, and all hosts start at once:
+ * TaskManagers do not wait for the JobManager's start (they retry their registration every
+ * 100 ms at first, as they would after a JobManager failover), which saves the JobManager's
+ * start-up time and keeps both cores busy. If the JobManager fails, the TaskManagers that
+ * started are stopped again.
+ */
 export async function startCluster(options: ClusterCommandOptions): Promise<number> {
   const { output } = options;
   let cluster: ClusterPlan;
@@ -141,35 +176,27 @@ export async function startCluster(options: ClusterCommandOptions): Promise<numb
   try {
     const taskManagers = cluster.workers.reduce((n, w) => n + w.taskManagers, 0);
     output.out(`Starting cluster '${daemons.clusterId}': a JobManager on ${cluster.master.host}, ${taskManagers} TaskManager(s) on ${cluster.workers.length} host(s).`);
-    // Connecting (and shipping) to the workers overlaps with the JobManager's start.
-    const warmUps = cluster.workers.map((w) => daemons.warmUp(w.spec));
-    const jobManager = await daemons.startJobManager(cluster.masterSpec, { ensureNotRunning: true });
-    let taskManagerResults: DaemonStartResult[];
-    if (jobManager.ok) {
-      const perHost = await Promise.all(
-        cluster.workers.map((w) =>
-          daemons.startTaskManagers(w.spec, Array.from({ length: w.taskManagers }, () => ({})), {
-            // The master's host was checked before its JobManager started.
-            ensureNotRunning: w.spec.host !== cluster.master.host,
-          }),
+    const hosts = startsByHost(cluster);
+    const perHost = await Promise.all(
+      hosts.map((host) =>
+        daemons.startProcesses(
+          host.spec,
+          [...(host.jobManager ? [{ role: 'jobmanager' as const }] : []), ...Array.from({ length: host.taskManagers }, () => ({ role: 'taskmanager' as const, launch: {} }))],
+          { ensureNotRunning: true },
         ),
-      );
-      taskManagerResults = perHost.flat();
-    } else {
-      taskManagerResults = cluster.workers.flatMap((w) =>
-        Array.from({ length: w.taskManagers }, (): DaemonStartResult => ({ host: w.spec, role: 'taskmanager', ok: false, summary: 'skipped: the JobManager did not start', details: [] })),
-      );
-    }
-    await Promise.all(warmUps);
-    const results = [jobManager, ...taskManagerResults];
+      ),
+    );
+    let results = perHost.flat();
+    const jobManager = results.find((r) => r.role === 'jobmanager');
+    if (jobManager?.ok !== true) results = await stopOrphans(daemons, results);
     for (const line of summaryTable(results.map(startRow))) output.out(line);
     reportStartFailures(results, output);
-    const failed = results.filter((r) => !r.ok).length;
-    if (!jobManager.ok) {
+    if (jobManager?.ok !== true) {
       output.err(`The cluster did not start: the JobManager failed on ${cluster.master.host}.`);
       return 1;
     }
-    const registered = await awaitRegistration(cluster, taskManagerResults.filter((r) => r.ok).length, options);
+    const failed = results.filter((r) => !r.ok).length;
+    const registered = await awaitRegistration(cluster, results.filter((r) => r.ok && r.role === 'taskmanager').length, options);
     if (failed > 0) {
       output.err(`${failed} of ${results.length} processes did not start; the others run. Fix the cause and add them with \`flink-ts taskmanager start --host <host>\`, or stop everything with \`flink-ts stop-cluster\`.`);
       return 1;
@@ -178,6 +205,24 @@ export async function startCluster(options: ClusterCommandOptions): Promise<numb
   } finally {
     await daemons.close();
   }
+}
+
+/** Without a JobManager, the TaskManagers that started have nothing to join: they are stopped again. */
+async function stopOrphans(daemons: RemoteDaemons, results: readonly DaemonStartResult[]): Promise<DaemonStartResult[]> {
+  const started = results.filter((r) => r.ok && r.pid !== undefined && r.role === 'taskmanager');
+  const byHost = new Map<string, { host: HostSpec; pids: number[] }>();
+  for (const result of started) {
+    const entry = byHost.get(hostKey(result.host)) ?? { host: result.host, pids: [] };
+    entry.pids.push(result.pid ?? -1);
+    byHost.set(hostKey(result.host), entry);
+  }
+  const stops = (await Promise.all([...byHost.values()].map(({ host, pids }) => daemons.stop(host, 'taskmanager', pids)))).flat();
+  return results.map((result): DaemonStartResult => {
+    if (!started.includes(result)) return result;
+    const stop = stops.find((s) => s.pid === result.pid && hostKey(s.host) === hostKey(result.host));
+    const summary = stop?.ok === true ? 'stopped again: the JobManager did not start' : `still running (could not be stopped: ${stop?.summary ?? 'unknown'}); run stop-cluster`;
+    return { ...result, ok: false, summary, details: [] };
+  });
 }
 
 async function awaitRegistration(cluster: ClusterPlan, taskManagers: number, options: ClusterCommandOptions): Promise<boolean> {
@@ -210,16 +255,17 @@ export async function stopCluster(options: ClusterCommandOptions): Promise<numbe
   } catch (error) {
     return reportCommandError(error, output);
   }
+  // One command per machine (by address), as start-cluster does; the master is logged in to as
+  // conf/workers says for the same address.
   const targets = new Map<string, StopTarget>();
   const add = (spec: HostSpec, jobManager: boolean): void => {
-    const key = hostKey(spec);
-    const known = targets.get(key);
-    if (known === undefined) targets.set(key, { spec, jobManager });
+    const known = targets.get(spec.host);
+    if (known === undefined) targets.set(spec.host, { spec, jobManager });
     else known.jobManager ||= jobManager;
   };
-  add(cluster.masterSpec, true);
   for (const worker of cluster.workers) add(worker.spec, false);
   for (const added of readAddedHosts(cluster.addedHostsFile)) add(added.spec, added.role === 'jobmanager');
+  add(cluster.masterSpec, true);
   const daemons = daemonsFor(cluster.configuration, options);
   try {
     output.out(`Stopping cluster '${daemons.clusterId}' on ${targets.size} host(s).`);

@@ -96,9 +96,12 @@ class Agent {
         this.ensureNotRunning();
         return { kind: 'ensure-not-running' };
       case 'start':
-        return { kind: 'start', processes: await Promise.all(action.processes.map((launch) => this.start(action.daemon, launch))) };
-      case 'stop':
-        return { kind: 'stop', processes: await this.stop(action.daemon, action.pids, action.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS) };
+        return { kind: 'start', processes: await Promise.all(action.processes.map((launch) => this.start(launch))) };
+      case 'stop': {
+        const timeoutMs = action.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+        const stopped = await Promise.all(action.targets.map((target) => this.stop(target.daemon, target.pids, timeoutMs)));
+        return { kind: 'stop', processes: stopped.flat() };
+      }
       case 'status':
         return { kind: 'status', alive: await this.status(action.daemon, action.pids) };
       case 'tail':
@@ -165,7 +168,8 @@ class Agent {
     }
   }
 
-  private async start(daemon: DaemonName, launch: ProcessLaunch): Promise<StartedProcess> {
+  private async start(launch: ProcessLaunch): Promise<StartedProcess> {
+    const { daemon } = launch;
     const output = new CapturedOutput();
     const exitCode = await startDaemon({
       daemon,
@@ -192,7 +196,7 @@ class Agent {
   }
 
   private async stop(daemon: DaemonName, pids: readonly number[] | undefined, timeoutMs: number): Promise<StoppedProcess[]> {
-    if (!existsSync(this.paths.pid)) return (pids ?? []).map((pid) => ({ pid, how: 'gone' }));
+    if (!existsSync(this.paths.pid)) return (pids ?? []).map((pid) => ({ daemon, pid, how: 'gone' }));
     const pidFile = this.pidFile(daemon);
     let taken: number[];
     let gone: number[] = [];
@@ -209,13 +213,13 @@ class Agent {
           const outcome = await stopProcess(pid, daemon, timeoutMs, () => {
             this.notes.push(`The ${daemon} daemon (pid: ${pid}) did not stop within ${timeoutMs / 1000} s after SIGTERM; killing it (SIGKILL).`);
           });
-          return { pid, how: outcome.how };
+          return { daemon, pid, how: outcome.how };
         } catch (error) {
-          return { pid, how: 'failed', message: ensureError(error).message };
+          return { daemon, pid, how: 'failed', message: ensureError(error).message };
         }
       }),
     );
-    return [...stopped, ...gone.map((pid): StoppedProcess => ({ pid, how: 'gone' }))];
+    return [...stopped, ...gone.map((pid): StoppedProcess => ({ daemon, pid, how: 'gone' }))];
   }
 
   private async status(daemon: DaemonName, pids: readonly number[] | undefined): Promise<number[]> {

@@ -54,6 +54,7 @@ export interface AgentRequest {
 
 /** One process to start. */
 export interface ProcessLaunch {
+  readonly daemon: DaemonName;
   /** Unique per launch; passed as {@link LAUNCH_ID_KEY} and used to find the pid. */
   readonly launchId: string;
   /** `-D` values, without `-D`. */
@@ -65,15 +66,22 @@ export type AgentAction =
   | { readonly kind: 'prepare'; readonly configuration: Readonly<Record<string, string>> }
   /** Fails when processes of the cluster run on the host (a second start-cluster). */
   | { readonly kind: 'ensure-not-running' }
-  | { readonly kind: 'start'; readonly daemon: DaemonName; readonly processes: readonly ProcessLaunch[] }
-  /** Stops the given pids of the daemon (those in its pid file), or all of them. */
-  | { readonly kind: 'stop'; readonly daemon: DaemonName; readonly pids?: readonly number[] | undefined; readonly timeoutMs?: number | undefined }
+  /** Starts all the processes at once (a JobManager and TaskManagers too: TaskManagers retry until it is up). */
+  | { readonly kind: 'start'; readonly processes: readonly ProcessLaunch[] }
+  /** Stops, all at once, the given pids of each daemon (those in its pid file), or all of them. */
+  | { readonly kind: 'stop'; readonly targets: readonly StopTarget[]; readonly timeoutMs?: number | undefined }
   /** The live pids of the daemon, or which of `pids` are alive. */
   | { readonly kind: 'status'; readonly daemon: DaemonName; readonly pids?: readonly number[] | undefined }
   /** The last lines of files (e.g. the log of a TaskManager that died). */
   | { readonly kind: 'tail'; readonly files: readonly string[]; readonly lines: number }
   /** Removes `conf/`, `pid/` and `tmp/`; keeps `log/`. Refused while processes of the cluster run. */
   | { readonly kind: 'clean-up' };
+
+export interface StopTarget {
+  readonly daemon: DaemonName;
+  /** Only these (when in the pid file); all when absent. */
+  readonly pids?: readonly number[] | undefined;
+}
 
 /** Where the cluster's files are on the host (absolute paths there). */
 export interface ClusterPaths {
@@ -97,6 +105,7 @@ export interface StartedProcess {
 }
 
 export interface StoppedProcess {
+  readonly daemon: DaemonName;
   readonly pid: number;
   /** `SIGTERM` stopped in time, `SIGKILL` forced, `gone` already ended, `failed` could not be signalled. */
   readonly how: 'SIGTERM' | 'SIGKILL' | 'gone' | 'failed';

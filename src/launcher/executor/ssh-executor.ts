@@ -368,16 +368,15 @@ export class SshExecutor implements RemoteExecutor {
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                // OpenSSH delivers the signal to the command; closing the channel also hangs up its session.
+                // Rejected at once: sshd may keep the channel open until the command ends by itself.
+                reject(new RemoteTimeoutError(`The command on ${name} did not end within ${formatDuration(options.timeoutMs ?? 0)}; the launcher stopped waiting for it.`, this.host.host, options.timeoutMs ?? 0));
+                // Best effort: sshd passes the signal on where it supports signal requests.
                 stream.signal('KILL');
                 stream.close();
               }, options.timeoutMs);
         stream.on('close', () => {
           if (timer !== undefined) clearTimeout(timer);
-          if (timedOut) {
-            reject(new RemoteTimeoutError(`The command on ${name} did not end within ${formatDuration(options.timeoutMs ?? 0)} and was stopped.`, this.host.host, options.timeoutMs ?? 0));
-            return;
-          }
+          if (timedOut) return;
           if (!exited) {
             reject(new SshChannelError(`The connection to ${name} was lost while a command ran on it.`, this.host.host));
             return;

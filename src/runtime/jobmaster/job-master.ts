@@ -202,6 +202,7 @@ export class JobMaster implements JobMasterGateway {
     if (ev === undefined || ev.currentExecution.attemptId !== attemptId) return Promise.resolve();
     if (isTerminalExecutionState(ev.currentExecution.state)) return Promise.resolve();
     if (report.accumulators !== undefined) this.accumulators.set(attemptId, report.accumulators);
+    if (report.metrics !== undefined) this.metrics.set(attemptId, report.metrics);
     if (report.error !== undefined) ev.currentExecution.failure = report.error;
     this.transitionExecution(ev, report.state);
     if (report.state === 'FAILED') this.onTaskFailed(ev);

@@ -32,6 +32,13 @@ export class InputGate implements ChannelAvailabilityListener {
     for (const c of this.channels) c.request();
   }
 
+  /** Bytes read by this gate's remote channels. */
+  bytesReceived(): number {
+    let total = 0;
+    for (const c of this.channels) total += (c as { bytesReceived?: number }).bytesReceived ?? 0;
+    return total;
+  }
+
   isFinished(): boolean {
     return this.finished.size === this.channels.length;
   }

@@ -210,6 +210,7 @@ class RemoteSubpartitionView implements SubpartitionListener {
         this.subpartition.batchLimit = Math.max(16, Math.min(16384, Math.round(TARGET_BUFFER_BYTES / Math.max(perRecord, 1))));
       }
       this.credit--;
+      this.subpartition.bytesSent += bytes.byteLength;
       this.send({
         to: this.replyTo,
         message: { t: 'BufferResponse', receiverId: this.receiverId, backlog: this.subpartition.backlog, bytes },

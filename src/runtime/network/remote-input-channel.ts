@@ -23,6 +23,8 @@ export class RemoteInputChannel implements InputChannel {
   private readonly received: Uint8Array[] = [];
   private floatingHeld = 0;
   private lastBacklog = 0;
+  /** Serialised bytes received (the task's numBytesIn). */
+  bytesReceived = 0;
 
   constructor(
     readonly channelIndex: number,
@@ -59,6 +61,7 @@ export class RemoteInputChannel implements InputChannel {
   poll(): Buffer | undefined {
     const bytes = this.received.shift();
     if (bytes === undefined) return undefined;
+    this.bytesReceived += bytes.byteLength;
     // The buffer is free again: give a floating one back when the backlog shrank, else re-announce it.
     if (this.floatingHeld > 0 && this.lastBacklog < this.floatingHeld) {
       this.floatingHeld--;

@@ -27,6 +27,8 @@ export interface TaskStateReport {
   readonly state: ExecutionState;
   readonly error?: SerializedThrowable;
   readonly accumulators?: AccumulatorSnapshot[];
+  /** With the terminal states: the final counts, which no later heartbeat would carry. */
+  readonly metrics?: TaskMetricsSnapshot;
 }
 
 class TaskCanceledError extends Error {}
@@ -65,6 +67,12 @@ export class StreamTask {
     let out = 0;
     for (const w of this.chain?.writers ?? []) out += w.emitted;
     this.metrics.numRecordsOut = Math.max(this.metrics.numRecordsOut, out);
+    let bytesOut = 0;
+    for (const p of this.partitions.values()) for (const s of p.subpartitions) bytesOut += s.bytesSent;
+    this.metrics.numBytesOut = bytesOut;
+    let bytesIn = 0;
+    for (const inputs of this.gates) for (const gate of inputs) bytesIn += gate.bytesReceived();
+    this.metrics.numBytesIn = bytesIn;
     return this.metrics.snapshot();
   }
 
@@ -104,17 +112,17 @@ export class StreamTask {
         p.broadcastEvent(END_OF_PARTITION);
       }
       await this.closeOperators();
-      this.report({ state: 'FINISHED', accumulators: this.accumulatorSnapshots() });
+      this.report({ state: 'FINISHED', accumulators: this.accumulatorSnapshots(), metrics: this.metricsSnapshot() });
     } catch (e) {
       this.stopFlusher();
       await this.closeOperators().catch(() => undefined);
       this.releaseInputs();
       if (this.canceled) {
-        this.report({ state: 'CANCELED', accumulators: this.accumulatorSnapshots() });
+        this.report({ state: 'CANCELED', accumulators: this.accumulatorSnapshots(), metrics: this.metricsSnapshot() });
       } else {
         const error = wrapOperatorError(e, this.chain?.headName ?? this.tdd.vertex.name);
         error.message = `${error.message} (task ${this.name})`;
-        this.report({ state: 'FAILED', error: serializeError(error), accumulators: this.accumulatorSnapshots() });
+        this.report({ state: 'FAILED', error: serializeError(error), accumulators: this.accumulatorSnapshots(), metrics: this.metricsSnapshot() });
       }
     }
   }

@@ -57,7 +57,7 @@ test('-p 2: the worker-exit failure is printed without stack frames of flink-ts 
   // The client prints stack frames only for the user's errors (cli-output.ts); this failure is
   // raised by the TaskExecutor, so its frames say nothing about the user's code.
   const run = await processExitRun();
-  assert.doesNotMatch(run.stderr, /\n\s+at [^\n]*(dist|src)\/runtime\//, run.stderr);
+  assert.doesNotMatch(run.stderr, /\n\s+at [^\n]*(dist|src)\/runtime\//, `stack frames of flink-ts's runtime printed:\n${run.stderr}`);
 });
 
 for (const p of [1, 2]) {
@@ -96,5 +96,5 @@ test('-p 2: a pipeline rebuilt differently in the workers FAILS, naming the oper
 test('-p 2: the plan mismatch failure carries its error code ERR_PLAN_MISMATCH', async () => {
   // docs/architecture.md: "A module that builds a different pipeline on re-run fails with ERR_PLAN_MISMATCH".
   const run = await planMismatchRun();
-  assert.match(run.stderr, /ERR_PLAN_MISMATCH/, run.stderr);
+  assert.match(run.stderr, /ERR_PLAN_MISMATCH/, `the error code is nowhere in the output:\n${run.stderr}`);
 });

@@ -9,9 +9,11 @@ import { before, test } from 'node:test';
 import type { JobRun } from './runtime-harness.js';
 import {
   assertBuilt,
+  assertFinished,
   describeResult,
   fixture,
   outputLines,
+  printedAccumulators,
   printedBy,
   startJob,
   tempDir,
@@ -35,12 +37,13 @@ function assertCanceled(run: JobRun): void {
 }
 
 test('-p 2: a slow unbounded job prints promptly (buffer timeout), and SIGINT cancels it: CANCELED, exit 1, the CLI ends', async () => {
-  const { cli, ended } = startJob(fixture('endless.ts'), { parallelism: 2, args: ['--rate', '20'] });
+  const { cli, ended } = startJob(fixture('endless.ts'), { parallelism: 2, args: ['--rate', '10'] });
   await waitForStdout(cli, /Job has been submitted with JobID/, 20_000);
   const submitted = performance.now();
-  // At 20 records/s a batch of 1024 records takes 50 s to fill: records printed within 5 s
-  // were flushed by the buffer timeout (100 ms by default).
-  await waitForStdout(cli, /^[12]> endless-\d+$/m, 5_000);
+  // A network buffer takes 128 records or more before it is full; at 10 records/s dealt over two
+  // channels, filling one takes over 25 s. Records printed within 10 s (a margin for a loaded
+  // machine) were flushed by the buffer timeout (100 ms by default).
+  await waitForStdout(cli, /^[12]> endless-\d+$/m, 10_000);
   const firstOutput = performance.now() - submitted;
   cli.child.kill('SIGINT');
   const interrupted = performance.now();
@@ -56,7 +59,7 @@ test('-p 2: a slow unbounded job prints promptly (buffer timeout), and SIGINT ca
     undefined,
     2,
   );
-  assert.ok(printed.length > 0 && firstOutput < 5_000);
+  assert.ok(printed.length > 0 && firstOutput < 10_000, `first record after ${Math.round(firstOutput)} ms`);
   const indexes = printed.map(({ value }) => Number(/^endless-(\d+)$/.exec(value)?.[1]));
   assert.equal(new Set(indexes).size, indexes.length, 'no record printed twice');
   for (const index of indexes) assert.ok(Number.isSafeInteger(index) && index >= 0, `record index ${index}`);
@@ -110,3 +113,20 @@ test('-p 2: a fast source before a slow sink in another slot is held back: emitt
   // flow control only what the network buffers hold is ahead of the sinks.
   assert.ok(emitted - sunk < 60_000, `emitted ${emitted}, sunk ${sunk}: ${emitted - sunk} records in flight`);
 });
+
+for (const p of [1, 2]) {
+  test(`-p ${p}: tasks between network exchanges keep going when their output is full (200,000 records, exact totals)`, async () => {
+    // Each middle task fills its output buffers faster than the next task drains them, so it has
+    // to wait for room while input is still queued; it must wait without starving its worker.
+    const count = 200_000;
+    const { cli, ended } = startJob(fixture('middle-backpressure.ts'), { parallelism: p, args: ['--count', String(count)] });
+    const run = await withDeadline(ended, 30_000, `${count} records to pass source → rebalance → map → rebalance → map → sink`).catch((error: unknown) => {
+      cli.child.kill('SIGKILL');
+      throw new Error(`${(error as Error).message}\nstdout:\n${cli.stdout}\nstderr:\n${cli.stderr}`);
+    });
+    assertFinished(run);
+    assert.deepEqual(printedAccumulators(run.stdout), [
+      { records: `number:${count}`, sum: `number:${count * (count + 1) + count}` },
+    ]);
+  });
+}

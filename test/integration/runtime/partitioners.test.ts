@@ -73,6 +73,23 @@ for (const p of [1, 2, 4]) {
       assert.equal(r.sink - 1, Math.floor((r.source * half) / p), `rescale: (${r.n}) from producer ${r.source} went to subtask ${r.sink}`);
     }
 
+    // rescale from p/2 to p: producer k deals round-robin over consumers 2k and 2k+1 only.
+    const rescaleUp = routed('rescale-up');
+    assertSameMultiset(numbersOf(rescaleUp), all, 'rescale up');
+    const fanOut = p / half;
+    for (const [source, records] of groupBy(rescaleUp, (r) => String(r.source))) {
+      const perSink = groupBy(records, (r) => String(r.sink));
+      for (const [sink, received] of perSink) {
+        assert.equal(Math.floor((Number(sink) - 1) / fanOut), Number(source), `rescale up: producer ${source} reached subtask ${sink}`);
+        const k = records.length;
+        assert.ok(
+          received.length === Math.floor(k / fanOut) || received.length === Math.ceil(k / fanOut),
+          `rescale up: producer ${source} sent ${received.length} of its ${k} records to subtask ${sink}`,
+        );
+      }
+      assert.equal(perSink.size, Math.min(fanOut, records.length), `rescale up: producer ${source} reaches all its consumers`);
+    }
+
     assertSameMultiset(numbersOf(routed('shuffle')), all, 'shuffle');
 
     // broadcast: every subtask gets every record once.
@@ -97,7 +114,7 @@ for (const p of [1, 2, 4]) {
     assertSameMultiset(numbersOf(custom), all, 'partitionCustom');
     for (const r of custom) assert.equal(r.sink, (r.n % p) + 1, `partitionCustom: (${r.n}) printed by subtask ${r.sink}`);
 
-    const accounted = ['rebalance', 'shuffle', 'broadcast', 'global', 'forward', 'custom'].reduce((sum, id) => sum + printedBy(lines, id, p).length, 0);
+    const accounted = ['rebalance', 'rescale-up', 'shuffle', 'broadcast', 'global', 'forward', 'custom'].reduce((sum, id) => sum + printedBy(lines, id, p).length, 0);
     assert.equal(accounted + rescale.length, lines.length, 'every output line belongs to a sink');
     assert.equal(values(printedBy(lines, 'broadcast', p)).length, COUNT * p);
   });

@@ -102,7 +102,7 @@ export function outputLines(stdout: string): string[] {
   return stdout.split('\n').filter((line) => line !== '' && !CLIENT_LINE.test(line));
 }
 
-/** The accumulators the CLI printed after `Accumulator Results:` (last job first wins nothing: one map per job). */
+/** The accumulators the CLI printed after each job's `Accumulator Results:` line, `name → type:value`, one map per job. */
 export function printedAccumulators(stdout: string): Record<string, string>[] {
   const sections: Record<string, string>[] = [];
   let current: Record<string, string> | undefined;
@@ -156,11 +156,6 @@ export function printedBy(lines: readonly string[], identifier: string | undefin
 
 export function values(printed: readonly Printed[]): string[] {
   return printed.map((entry) => entry.value);
-}
-
-/** Sorted copy, for comparing multisets of lines whose order across subtasks is not defined. */
-export function sorted<T>(items: Iterable<T>): T[] {
-  return [...items].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
 }
 
 /** Asserts equal multisets, reporting the differences rather than two long lists. */
@@ -274,18 +269,4 @@ export function waitForOutput(cli: CliProcess, predicate: (stdout: string) => bo
 /** Waits until the CLI's stdout matches `pattern`, at most `ms`. */
 export function waitForStdout(cli: CliProcess, pattern: RegExp, ms: number): Promise<void> {
   return waitForOutput(cli, (stdout) => pattern.test(stdout), ms, `${String(pattern)} on stdout`);
-}
-
-/** Runs `tasks` with at most `limit` in flight; resolves with their results in order. */
-export async function inParallel<T>(limit: number, tasks: readonly (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array<T>(tasks.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await (tasks[index] as () => Promise<T>)();
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }
