@@ -87,7 +87,10 @@ export class BenchCluster {
     const restPort = await freePort();
     let rpcPort = await freePort();
     while (rpcPort === restPort) rpcPort = await freePort();
-    return new BenchCluster(restPort, rpcPort, extraEnv);
+    const cluster = new BenchCluster(restPort, rpcPort, extraEnv);
+    ACTIVE.add(cluster);
+    stopOnSignals();
+    return cluster;
   }
 
   get address(): string {
@@ -178,13 +181,52 @@ export class BenchCluster {
       const result = await this.cli([daemon, 'stop-all']).catch((e: unknown) => ({ code: -1, stdout: '', stderr: String(e), ms: 0 }));
       if (result.code !== 0) console.error(`${daemon} stop-all failed (${result.code}): ${result.stderr}`);
     }
+    await this.killLeftovers();
+  }
+
+  /**
+   * When `stop-all` itself failed (a broken build, a crash), the daemons must not outlive the
+   * benchmark: signal every pid still in this cluster's own pid files whose command line names
+   * this cluster's conf dir, so only processes this cluster started are touched.
+   */
+  private async killLeftovers(): Promise<void> {
+    const ours = (pid: number): boolean => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(this.confDir);
+      } catch {
+        return false;
+      }
+    };
+    const left = [...this.pids('taskexecutor'), ...this.pids('standalonesession')].filter(ours);
+    if (left.length === 0) return;
+    console.error(`Stopping leftover daemons of the benchmark cluster: ${left.join(', ')}`);
+    for (const pid of left) process.kill(pid, 'SIGTERM');
+    const deadline = performance.now() + 30_000;
+    while (left.some(ours) && performance.now() < deadline) await sleep(100);
+    for (const pid of left.filter(ours)) process.kill(pid, 'SIGKILL');
   }
 
   /** Stops everything, then removes the directory unless `keep` (for reading logs after a failure). */
   async dispose(keep = false): Promise<void> {
+    ACTIVE.delete(this);
     await this.stop();
     if (keep) console.error(`Cluster files kept in ${this.dir}`);
     else rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Clusters not disposed yet: what a Ctrl-C must stop, since the daemons run detached and would outlive this process. */
+const ACTIVE = new Set<BenchCluster>();
+let signalsHandled = false;
+
+function stopOnSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`${signal}: stopping the benchmark clusters.`);
+      void Promise.allSettled([...ACTIVE].map((c) => c.dispose(true))).then(() => process.exit(130));
+    });
   }
 }
 
@@ -197,7 +239,7 @@ export async function withCluster<T>(
   const cluster = await BenchCluster.create(options.env ?? {});
   let failed = true;
   try {
-    await cluster.start(taskManagers, options.properties ?? [], options.taskManagerEnv ?? {});
+    await cluster.start(taskManagers, options.properties ?? [], { ...profilingEnv(), ...options.taskManagerEnv });
     const result = await body(cluster);
     failed = false;
     return result;
@@ -205,6 +247,49 @@ export async function withCluster<T>(
     // On failure the logs are what explains it; keep them.
     await cluster.dispose(failed || process.env.FLINK_TS_BENCH_KEEP === '1');
   }
+}
+
+/**
+ * `FLINK_TS_BENCH_PROFILE=<dir>`: TaskManagers started by withCluster write V8 CPU profiles when
+ * they end: the process's main thread (RPC, data connections) to `<dir>/taskmanager`, each slot
+ * worker thread to `<dir>/workers` (the runtime's FLINK_TS_WORKER_PROFILE). Open them in Chrome
+ * DevTools or VS Code.
+ *
+ * Node refuses `--cpu-prof` in NODE_OPTIONS, and the launcher spawns the daemon with a fixed
+ * command line, so the main thread is profiled by a preloaded script that drives the inspector's
+ * profiler; its post() runs synchronously, so the profile can be written from the 'exit' event.
+ */
+function profilingEnv(): NodeJS.ProcessEnv {
+  const dir = process.env.FLINK_TS_BENCH_PROFILE;
+  if (dir === undefined || dir === '') return {};
+  const main = join(dir, 'taskmanager');
+  const workers = join(dir, 'workers');
+  mkdirSync(main, { recursive: true });
+  mkdirSync(workers, { recursive: true });
+  const preload = join(dir, 'cpu-profile-preload.cjs');
+  writeFileSync(
+    preload,
+    [
+      "const inspector = require('node:inspector');",
+      "const { writeFileSync } = require('node:fs');",
+      "const { basename } = require('node:path');",
+      'const session = new inspector.Session();',
+      'session.connect();',
+      "session.post('Profiler.enable');",
+      "session.post('Profiler.start');",
+      "process.on('exit', () => {",
+      "  session.post('Profiler.stop', (error, result) => {",
+      '    if (error) return;',
+      "    const name = `${basename(process.argv[1] || 'node', '.js')}-${process.pid}.cpuprofile`;",
+      `    writeFileSync(${JSON.stringify(main)} + '/' + name, JSON.stringify(result.profile));`,
+      '  });',
+      '});',
+      '',
+    ].join('\n'),
+  );
+  // NODE_OPTIONS also reaches the `taskmanager start` command itself: its profile is the one
+  // named flink-ts-<pid>.
+  return { NODE_OPTIONS: `--require ${preload}`, FLINK_TS_WORKER_PROFILE: workers };
 }
 
 function checked(result: CommandResult, what: string): CommandResult {
@@ -222,11 +307,16 @@ export function vmRssMb(pid: number): number {
   }
 }
 
-/** Resident memory of a process in MB, from `/proc/<pid>/status` (VmHWM, the peak); NaN when it is gone. */
-export function vmHwmMb(pid: number): number {
+/**
+ * CPU time (user + system, all threads) a process has used so far, in ms, from `/proc/<pid>/stat`;
+ * NaN when it is gone. Clock ticks are taken as 1/100 s, the USER_HZ of Linux on x86 and arm.
+ */
+export function processCpuMs(pid: number): number {
   try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match === null ? Number.NaN : Number(match[1]) / 1024;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return Number.NaN;
   }

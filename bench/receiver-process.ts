@@ -22,7 +22,8 @@ export interface ReceiverProcess {
 export async function startReceiver(script: string, args: readonly string[] = []): Promise<ReceiverProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script), ...args], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stdin stays open while this process lives: the receiver exits when it closes (see orphanGuard).
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   // Listened for at once: the child may exit before its last line has been read.
   const exited = once(child, 'exit');
@@ -36,6 +37,7 @@ export async function startReceiver(script: string, args: readonly string[] = []
     },
     exited,
     kill() {
+      child.stdin.end();
       if (child.exitCode === null && child.signalCode === null) child.kill();
     },
   };
@@ -47,4 +49,13 @@ export async function startReceiver(script: string, args: readonly string[] = []
     receiver.kill();
     throw error;
   }
+}
+
+/**
+ * For the receivers: ends the process when its parent's end of stdin closes, so a benchmark that
+ * was killed (Ctrl-C, a crash before it connected) leaves no receiver listening forever.
+ */
+export function orphanGuard(): void {
+  process.stdin.on('end', () => process.exit(1));
+  process.stdin.resume();
 }

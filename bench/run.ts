@@ -6,6 +6,7 @@
  */
 import { wordcountLocal } from './wordcount-local.js';
 import { backpressure } from './backpressure.js';
+import { sshStartup } from './ssh-startup.js';
 import { wordcountCluster } from './wordcount-cluster.js';
 import { latency } from './latency.js';
 import { startup } from './startup.js';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'wordcount-cluster': wordcountCluster,
   latency,
   startup,
+  'ssh-startup': sshStartup,
 };
 
 const requested = process.argv.slice(2);

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchCluster, vmRssMb } from './cluster.js';
+import { describeLoad, machineLoad } from './machine-load.js';
 import { median, round } from './wordcount-local.js';
 
 const RUNS = 3;
@@ -36,7 +36,7 @@ interface StartupRun {
  * Targets (issue 3): start-up < 2 s; idle TaskManager RSS < 120 MB.
  */
 export async function startup(): Promise<Record<string, unknown>> {
-  const load = loadavg()[0] ?? 0;
+  const loadBefore = machineLoad();
   const baseline: number[] = [];
   for (let i = 0; i < RUNS; i++) baseline.push(await bareNodeStartup());
   const runs: StartupRun[] = [];
@@ -44,13 +44,14 @@ export async function startup(): Promise<Record<string, unknown>> {
   const concurrent: number[] = [];
   for (let i = 0; i < RUNS; i++) concurrent.push(await concurrentClusterStartup());
 
+  const loadAfter = machineLoad();
   const baselineMs = median(baseline);
   const totalMs = median(runs.map((r) => r.totalMs));
   const rss = runs.flatMap((r) => r.taskManagerRssMb);
   const maxRss = Math.max(...rss);
   const ratio = baselineMs / totalMs;
   const ms = (values: readonly number[]): string => values.map((v) => v.toFixed(0)).join(', ');
-  console.log(`load average before the run: ${load.toFixed(2)} (2 cores)`);
+  console.log(`machine before: ${describeLoad(loadBefore)}; after: ${describeLoad(loadAfter)}`);
   console.log(`bare node (1, then 2 at once, each until its TCP server is up): ${baselineMs.toFixed(0)} ms (median of ${RUNS}: ${ms(baseline)})`);
   console.log(`flink-ts jobmanager start, then 2 x taskmanager start, until 2 slots are registered: ${totalMs.toFixed(0)} ms (median of ${RUNS}: ${ms(runs.map((r) => r.totalMs))}; target < ${STARTUP_TARGET_MS} ms)`);
   console.log(
@@ -72,7 +73,8 @@ export async function startup(): Promise<Record<string, unknown>> {
     idleTaskManagerRssMb: Math.round(maxRss),
     rssTargetMb: RSS_TARGET_MB,
     idleJobManagerRssMb: Math.round(median(runs.map((r) => r.jobManagerRssMb))),
-    loadAverage: round(load),
+    loadAverage: loadBefore.loadAverage,
+    cpuPressure: loadBefore.cpuPressure,
   };
 }
 

@@ -6,6 +6,7 @@
  * warm-up to skip) as a JSON array, and exits.
  */
 import { createServer } from 'node:net';
+import { orphanGuard } from './receiver-process.js';
 
 const warmUp = Number(process.argv[2] ?? 0);
 
@@ -15,6 +16,7 @@ function monotonicMs(): number {
 }
 
 const latencies: number[] = [];
+orphanGuard();
 const server = createServer({ noDelay: true }, (socket) => {
   server.close();
   let partial = '';

@@ -2,10 +2,12 @@
  * The receiving process of wordcount-cluster's hand-written baseline: listens on a loopback port
  * (printed as `ready <port>`), reads length-prefixed msgpack frames of `[word, count]` tuples from
  * one connection, counts them per word in a Map, and when the sender ends the connection prints
- * `{"records": …, "keys": …, "sum": …}` and exits. Frame: u32 little-endian payload length, then a
+ * `{"records": …, "keys": …, "sum": …, "cpuMs": …}` (CPU time this process spent from the
+ * connection on) and exits. Frame: u32 little-endian payload length, then a
  * msgpack array of tuples.
  */
 import { createServer } from 'node:net';
+import { orphanGuard } from './receiver-process.js';
 import type { Socket } from 'node:net';
 import { Unpackr } from 'msgpackr';
 
@@ -52,15 +54,19 @@ function count(payload: Buffer): void {
   records += tuples.length;
 }
 
+orphanGuard();
 const server = createServer({ noDelay: true }, (socket: Socket) => {
   // One sender per run: take no other connection.
   server.close();
+  const cpuAtStart = process.cpuUsage();
   const reader = new FrameReader();
   socket.on('data', (chunk: Buffer) => reader.push(chunk, count));
   socket.on('end', () => {
     let sum = 0;
     for (const n of counts.values()) sum += n;
-    process.stdout.write(`${JSON.stringify({ records, keys: counts.size, sum })}\n`, () => process.exit(0));
+    const cpu = process.cpuUsage(cpuAtStart);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    process.stdout.write(`${JSON.stringify({ records, keys: counts.size, sum, cpuMs })}\n`, () => process.exit(0));
   });
   socket.on('error', (error) => {
     process.stderr.write(`receiver: ${error.message}\n`);

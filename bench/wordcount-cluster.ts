@@ -1,16 +1,17 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { loadavg } from 'node:os';
 import { Packr } from 'msgpackr';
 import { assignKeyToParallelOperator, computeDefaultMaxParallelism } from '../src/core/key-group-range-assignment.js';
-import { withCluster } from './cluster.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { processCpuMs, vmRssMb, withCluster } from './cluster.js';
+import { describeLoad, machineLoad } from './machine-load.js';
 import { startReceiver } from './receiver-process.js';
 import { median, round } from './wordcount-local.js';
 import { zipfWordTable } from './zipf-text.js';
 
 const RECORDS = Number(process.env.FLINK_TS_BENCH_RECORDS ?? 20_000_000);
-const RUNS = 3;
+const RUNS = 5;
 /** The same table the job indexes (bench/jobs/wordcount-cluster.ts): both sides count the same words. */
 const TABLE_SIZE = 1 << 20;
 const FRAME_BYTES = 32 * 1024;
@@ -26,36 +27,51 @@ const TARGET = 0.5;
  * record, counts the ones whose key keyBy assigns to subtask 0 in a Map, and sends the others as
  * msgpack frames of ~32 KiB over loopback TCP to a child process that counts them in a Map. Its
  * rate is records / (first record generated → child's count complete). Target (issue 3): ratio ≥ 0.5.
+ *
+ * Both sides also report CPU time per record (flink-ts: its JobManager and TaskManager processes,
+ * every thread; baseline: both processes), which a busy shared machine distorts far less than
+ * wall time.
  */
 export async function wordcountCluster(): Promise<Record<string, unknown>> {
-  const load = loadavg()[0] ?? 0;
+  const loadBefore = machineLoad();
   const words = zipfWordTable(TABLE_SIZE);
 
   // Interleaved, one baseline run then one job per round: on a shared machine the load drifts,
   // and both sides of the ratio should see the same drift. The idle cluster costs next to no CPU
   // while the baseline runs.
   const baseline: BaselineRun[] = [];
+  let rssAfterMb: number[] = [];
   const flink = await withCluster(2, async (cluster) => {
     const runs: FlinkRun[] = [];
+    const pids = [...cluster.pids('standalonesession'), ...cluster.pids('taskexecutor')];
+    const cpuMs = (): number => pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
     for (let i = 0; i < RUNS; i++) {
       baseline.push(await handWrittenTwoProcessWordCount(words, RECORDS));
+      const cpuBefore = cpuMs();
       const run = await cluster.run(['-p', '2', 'bench/jobs/wordcount-cluster.ts', '--records', String(RECORDS)]);
-      runs.push(parseFlinkRun(run.stdout));
+      runs.push({ ...parseFlinkRun(run.stdout), cpuMs: cpuMs() - cpuBefore });
     }
+    // What the TaskManagers keep once their slots are free again: a leak across jobs shows here.
+    await sleep(2000);
+    rssAfterMb = cluster.pids('taskexecutor').map(vmRssMb);
     return runs;
   });
+  const loadAfter = machineLoad();
   const baselineMs = median(baseline.map((b) => b.ms));
   for (const run of flink) {
     if (run.records !== RECORDS) throw new Error(`The job's sinks counted ${run.records} records, expected ${RECORDS}`);
   }
   const flinkMs = median(flink.map((r) => r.runtimeMs));
   const processingMs = median(flink.map((r) => r.processingMs));
+  const flinkCpuNs = (median(flink.map((r) => r.cpuMs)) * 1e6) / RECORDS;
+  const baselineCpuNs = (median(baseline.map((b) => b.cpuMs)) * 1e6) / RECORDS;
 
   const flinkRate = RECORDS / (flinkMs / 1000);
   const baselineRate = RECORDS / (baselineMs / 1000);
   const ratio = flinkRate / baselineRate;
   const sent = baseline[0]?.sent ?? 0;
-  console.log(`records: ${RECORDS} Zipf words over a ${TABLE_SIZE}-draw table; load average before the run: ${load.toFixed(2)} (2 cores)`);
+  console.log(`records: ${RECORDS} Zipf words over a ${TABLE_SIZE}-draw table`);
+  console.log(`machine before: ${describeLoad(loadBefore)}; after: ${describeLoad(loadAfter)}`);
   console.log(
     `hand-written 2 processes: ${mrec(baselineRate)} M records/s (${baselineMs.toFixed(0)} ms, median of ${RUNS}; ` +
       `${((100 * sent) / RECORDS).toFixed(1)}% of the records sent over TCP)`,
@@ -65,16 +81,27 @@ export async function wordcountCluster(): Promise<Record<string, unknown>> {
     `  of which first to last record at the sinks: ${processingMs} ms (${mrec(RECORDS / (processingMs / 1000))} M records/s); ` +
       `the rest is scheduling, deployment and job start-up`,
   );
+  console.log(
+    `CPU time per record (all threads of both sides' processes): flink-ts ${flinkCpuNs.toFixed(0)} ns, ` +
+      `hand-written ${baselineCpuNs.toFixed(0)} ns (baseline / flink-ts = ${(baselineCpuNs / flinkCpuNs).toFixed(2)})`,
+  );
   console.log(`runs: flink-ts ${flink.map((r) => r.runtimeMs).join(', ')} ms; baseline ${baseline.map((b) => b.ms.toFixed(0)).join(', ')} ms`);
+  console.log(
+    `ratio per round: ${flink.map((r, i) => ((baseline[i]?.ms ?? Number.NaN) / r.runtimeMs).toFixed(2)).join(', ')}; ` +
+      `TaskManager RSS 2 s after the last run: ${rssAfterMb.map((v) => v.toFixed(0)).join(', ')} MB`,
+  );
   console.log(`ratio: ${ratio.toFixed(2)} (target >= ${TARGET})`);
   return {
     ratio: round(ratio),
     recordsPerSecond: Math.round(flinkRate),
     baselineRecordsPerSecond: Math.round(baselineRate),
     processingRecordsPerSecond: Math.round(RECORDS / (processingMs / 1000)),
+    cpuNsPerRecord: Math.round(flinkCpuNs),
+    baselineCpuNsPerRecord: Math.round(baselineCpuNs),
     records: RECORDS,
     target: TARGET,
-    loadAverage: round(load),
+    loadAverage: loadBefore.loadAverage,
+    cpuPressure: loadBefore.cpuPressure,
   };
 }
 
@@ -85,9 +112,11 @@ interface FlinkRun {
   readonly records: number;
   /** Earliest first record to latest end of input over the sink subtasks. */
   readonly processingMs: number;
+  /** CPU time of the cluster's processes during the run (not the client's). */
+  readonly cpuMs: number;
 }
 
-function parseFlinkRun(stdout: string): FlinkRun {
+function parseFlinkRun(stdout: string): Omit<FlinkRun, 'cpuMs'> {
   const runtime = /Job Runtime: (\d+) ms/.exec(stdout);
   if (runtime === null) throw new Error(`No job runtime in the CLI output:\n${stdout}`);
   const accumulators = new Map<string, number>();
@@ -105,6 +134,8 @@ interface BaselineRun {
   readonly ms: number;
   /** Records that went to the other process. */
   readonly sent: number;
+  /** CPU time of both processes during the run. */
+  readonly cpuMs: number;
 }
 
 /** Key groups of a parallelism-2 job (flink-ts's default maximum parallelism for it). */
@@ -117,6 +148,7 @@ async function handWrittenTwoProcessWordCount(words: readonly string[], records:
     await once(socket, 'connect');
 
     const start = performance.now();
+    const cpuAtStart = process.cpuUsage();
     const mask = words.length - 1;
     const packr = new Packr({ useRecords: false });
     const local = new Map<string, number>();
@@ -143,15 +175,16 @@ async function handWrittenTwoProcessWordCount(words: readonly string[], records:
     if (batch.length > 0) await sendFrame(socket, packr, batch);
     sent += batch.length;
     socket.end();
-    const result = JSON.parse(await receiver.nextLine()) as { records: number; sum: number };
+    const result = JSON.parse(await receiver.nextLine()) as { records: number; sum: number; cpuMs: number };
     const ms = performance.now() - start;
+    const cpu = process.cpuUsage(cpuAtStart);
     await receiver.exited;
     let localSum = 0;
     for (const n of local.values()) localSum += n;
     if (result.records !== sent || result.sum + localSum !== records) {
       throw new Error(`The baseline lost records: sent ${sent}, received ${JSON.stringify(result)}, local ${localSum}`);
     }
-    return { ms, sent };
+    return { ms, sent, cpuMs: (cpu.user + cpu.system) / 1000 + result.cpuMs };
   } finally {
     receiver.kill();
   }

@@ -66,9 +66,10 @@ export function errorChainLines(error: unknown): string[] {
     seen.add(current);
     const err = ensureError(current);
     const prefix = seen.size === 1 ? '' : 'Caused by: ';
-    const code = isFlinkTsError(err) ? ` [${err.code}]` : '';
-    lines.push(...`${prefix}${err.name}${code}: ${err.message}`.split('\n'));
     const cause: unknown = err.cause;
+    // The code of the root cause is what a user can search for; wrappers keep Flink's plain form.
+    const code = isFlinkTsError(err) && (cause === undefined || cause === null) ? ` [${err.code}]` : '';
+    lines.push(...`${prefix}${err.name}${code}: ${err.message}`.split('\n'));
     if (cause === undefined || cause === null) {
       // Frames of errors flink-ts raises itself point into flink-ts, not into the user's code;
       // a thrown non-Error has no frames of its own.

@@ -15,6 +15,16 @@ export interface DistributionEntry {
   readonly local: string;
   readonly remote: string;
   readonly kind: 'dir' | 'file';
+  /** Files of a directory that are not shipped (relative paths). */
+  readonly exclude?: ((path: string) => boolean) | undefined;
+}
+
+/**
+ * Type declarations and source maps of the build: nothing reads them at run time, and they are
+ * two thirds of dist/'s files (a file costs a few SFTP round trips).
+ */
+export function isBuildMetadata(path: string): boolean {
+  return path.endsWith('.d.ts') || path.endsWith('.map');
 }
 
 export interface LocalDistribution {
@@ -83,7 +93,7 @@ function hashTree(hash: ReturnType<typeof createHash>, root: string, path: strin
   const stat = lstatSync(absolute);
   if (stat.isDirectory()) {
     for (const name of readdirSync(absolute).sort()) hashTree(hash, root, join(path, name));
-  } else if (stat.isFile()) {
+  } else if (stat.isFile() && !isBuildMetadata(path)) {
     hash.update(`${path}\0${stat.mode & 0o111 ? 'x' : '-'}\0`);
     hash.update(readFileSync(absolute));
   }
@@ -108,7 +118,7 @@ export function localDistribution(root: string = INSTALLATION_ROOT): LocalDistri
   const digest = hash.digest('hex').slice(0, 12);
   const entries: DistributionEntry[] = [
     { local: join(root, 'bin'), remote: 'bin', kind: 'dir' },
-    { local: join(root, 'dist'), remote: 'dist', kind: 'dir' },
+    { local: join(root, 'dist'), remote: 'dist', kind: 'dir', exclude: isBuildMetadata },
     { local: join(root, 'package.json'), remote: 'package.json', kind: 'file' },
     ...packages.map((pkg): DistributionEntry => ({ local: pkg.dir, remote: `node_modules/${pkg.name}`, kind: 'dir' })),
   ];

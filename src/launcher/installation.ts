@@ -106,9 +106,13 @@ export class Installations {
     if (fields.get('shipped') === 'yes') return { dir, uploaded: false };
     const partial = `${dir}.partial-${randomBytes(4).toString('hex')}`;
     try {
+      // The directories the entries go into, before the entries race to create them.
+      const parents = [...new Set(distribution.entries.map((entry) => posix.dirname(posix.join(partial, entry.remote))))];
+      const made = await executor.exec(['mkdir', '-p', ...parents]);
+      if (made.exitCode !== 0) throw new Error(made.stderr.trim() || `mkdir exited with ${String(made.exitCode)}`);
       await mapConcurrent(distribution.entries, UPLOAD_PARALLELISM, async (entry) => {
         const remote = posix.join(partial, entry.remote);
-        if (entry.kind === 'dir') await executor.upload(entry.local, remote);
+        if (entry.kind === 'dir') await executor.upload(entry.local, remote, { exclude: entry.exclude });
         else await executor.writeFile(remote, readFileSync(entry.local));
       });
       const marker = JSON.stringify({ version: distribution.version, hash: distribution.hash, shippedAt: new Date().toISOString() });

@@ -12,6 +12,8 @@ export class SshConnectError extends FlinkTsError {
     message: string,
     readonly host: string,
     readonly port: number,
+    /** The short reason: `connection refused`, `no SSH handshake within 10 s`, … */
+    readonly reason: string,
     options?: { cause?: unknown },
   ) {
     super('ERR_SSH_CONNECT', message, options);
@@ -124,3 +126,30 @@ export class ClusterRunningError extends FlinkTsError {
   }
 }
 Object.defineProperty(ClusterRunningError.prototype, 'name', { value: 'ClusterRunningError' });
+
+/**
+ * A few words for a summary table's RESULT column; the full message goes below the table. Errors
+ * of a host (connection, key, installation) read the same for each of its processes, so the
+ * table stays readable and the explanation is printed once.
+ */
+export function shortReason(error: Error): string {
+  if (error instanceof SshConnectError) return `cannot connect to ${error.host}:${error.port} (${error.reason})`;
+  if (error instanceof SshAuthError) return `permission denied for ${error.user}@${error.host}`;
+  if (error instanceof SshHostKeyError) {
+    switch (error.reason) {
+      case 'unknown':
+        return `unknown host key ${error.fingerprint}`;
+      case 'changed':
+        return `HOST KEY CHANGED (now ${error.fingerprint})`;
+      case 'revoked':
+        return `revoked host key ${error.fingerprint}`;
+    }
+  }
+  if (error instanceof RemoteInstallError && error.path !== '') return `no usable flink-ts at ${error.path}`;
+  if (error instanceof ClusterRunningError) return `cluster already running there (pids ${error.pids.join(', ')})`;
+  const first = error.message.split('\n')[0] ?? error.message;
+  // "Error starting taskexecutor daemon on host h: the process exited with code 1." -> the why.
+  const daemon = /^Error starting \S+ daemon on host \S+: (.*?)\.?$/.exec(first);
+  if (daemon?.[1] !== undefined) return daemon[1];
+  return first.length > 100 ? `${first.slice(0, 97)}...` : first.replace(/\.$/, '');
+}

@@ -21,7 +21,6 @@ import { randomUUID } from 'node:crypto';
 import type { Configuration } from '../config/index.js';
 import { TASK_MANAGER_RESOURCE_ID } from '../config/index.js';
 import { FlinkTsError, ensureError, isFlinkTsError } from '../core/errors.js';
-import { DEFAULT_START_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from '../entrypoints/daemon/daemon-launcher.js';
 import type { DaemonName } from '../entrypoints/daemons.js';
 import { flinkTsVersion } from '../entrypoints/installation.js';
 import type { AgentAction, AgentActionFailure, AgentActionResult, AgentRequest, AgentResponse, ProcessLaunch, StartedProcess, StopTarget, StoppedProcess } from './agent/agent-protocol.js';
@@ -32,7 +31,7 @@ import type { NoticeSink } from './executor/ssh-executor.js';
 import type { HostSpec } from './host-spec.js';
 import { formatHostSpec } from './host-spec.js';
 import { Installations } from './installation.js';
-import { ClusterRunningError, RemoteExitError, RemoteInstallError, RemoteNodeError } from './launcher-errors.js';
+import { ClusterRunningError, RemoteExitError, RemoteInstallError, RemoteNodeError, shortReason } from './launcher-errors.js';
 import type { LauncherSettings } from './launcher-options.js';
 import { resolveLauncherSettings } from './launcher-options.js';
 import { clusterConfigurationMap, clusterIdOf, hostDirName, taskManagerHostProperties } from './remote-configuration.js';
@@ -45,6 +44,10 @@ export const DAEMON_OF_ROLE: Readonly<Record<DaemonRole, DaemonName>> = {
   taskmanager: 'taskexecutor',
 };
 
+// What `flink-ts jobmanager|taskmanager start|stop` wait (daemon-launcher.ts), repeated here so that
+// a process using this API (an active ResourceManager) does not load the daemon launcher.
+const DEFAULT_START_TIMEOUT_MS = 60_000;
+const DEFAULT_STOP_TIMEOUT_MS = 30_000;
 /** The agent's start waits up to 60 s for readiness per process; the command gets some slack on top. */
 const START_COMMAND_TIMEOUT_MS = DEFAULT_START_TIMEOUT_MS + 30_000;
 /** A stop waits 30 s for SIGTERM, then up to 10 s after SIGKILL. */
@@ -290,7 +293,7 @@ export class RemoteDaemons {
       const result = expectResult(response, 'stop', host);
       return result.processes.map((process) => stopResult(host, process));
     } catch (error) {
-      return [{ host, role, ok: false, summary: `failed: ${firstLine(error)}`, error: asFlinkTsError(error) }];
+      return [{ host, role, ok: false, summary: `failed: ${shortReason(ensureError(error))}`, error: asFlinkTsError(error) }];
     }
   }
 
@@ -321,18 +324,27 @@ export class RemoteDaemons {
   }
 
   /**
-   * Stops every process of the cluster on `host` (TaskManagers first, then, with `jobManager`, the
-   * JobManager) and removes the cluster's conf, pid and tmp directories there; logs stay.
+   * Stops every process of the cluster on `host` (its TaskManagers and, with `jobManager`, its
+   * JobManager, all at once) and removes the cluster's conf, pid and tmp directories there; logs stay.
    */
   async stopAllAndCleanUp(host: HostSpec, options: { jobManager: boolean }): Promise<HostStopReport> {
-    const targets: StopTarget[] = [{ daemon: 'taskexecutor' }];
-    if (options.jobManager) targets.push({ daemon: 'standalonesession' });
-    const actions: AgentAction[] = [{ kind: 'stop', targets }, { kind: 'clean-up' }];
+    return this.stopAndCleanUp(host, options.jobManager ? [{ role: 'taskmanager' }, { role: 'jobmanager' }] : [{ role: 'taskmanager' }]);
+  }
+
+  /**
+   * Stops the given processes on `host` (by role, all of the role's or the given pids), then
+   * removes the cluster's conf, pid and tmp directories there unless other processes of the
+   * cluster still run on it (then `cleanedUp` is false and `error` says which).
+   */
+  async stopAndCleanUp(host: HostSpec, targets: readonly { readonly role: DaemonRole; readonly pids?: readonly number[] | undefined }[]): Promise<HostStopReport> {
+    const stopTargets = targets.map((target): StopTarget => ({ daemon: DAEMON_OF_ROLE[target.role], pids: target.pids }));
+    const actions: AgentAction[] = [{ kind: 'stop', targets: stopTargets }, { kind: 'clean-up' }];
+    const jobManager = stopTargets.some((t) => t.daemon === 'standalonesession');
     let response: AgentResponse;
     try {
       response = await this.agent(host, actions, 2 * STOP_COMMAND_TIMEOUT_MS);
     } catch (error) {
-      const failed: DaemonStopResult = { host, role: options.jobManager ? 'jobmanager' : 'taskmanager', ok: false, summary: `failed: ${firstLine(error)}`, error: asFlinkTsError(error) };
+      const failed: DaemonStopResult = { host, role: jobManager ? 'jobmanager' : 'taskmanager', ok: false, summary: `failed: ${shortReason(ensureError(error))}`, error: asFlinkTsError(error) };
       return { host, stops: [failed], cleanedUp: false, error: asFlinkTsError(error) };
     }
     const stops: DaemonStopResult[] = [];
@@ -405,13 +417,7 @@ function agentExitError(executor: RemoteExecutor, installDir: string, exitCode: 
     default: {
       const lines = stderr.split('\n').filter((l) => l.trim() !== '');
       const how = exitCode === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${exitCode}`;
-      return new RemoteExitError(
-        `The flink-ts launcher agent on host ${name} ${how}${lines.length > 0 ? `: ${lines.slice(-20).join('\n')}` : ' without a response.'}`,
-        host,
-        exitCode,
-        signal,
-        lines.slice(-20),
-      );
+      return new RemoteExitError(`The flink-ts launcher agent on host ${name} ${how} without a response.`, host, exitCode, signal, lines.slice(-20));
     }
   }
 }
@@ -434,8 +440,15 @@ function roleOf(daemon: DaemonName): DaemonRole {
   return daemon === 'standalonesession' ? 'jobmanager' : 'taskmanager';
 }
 
+/** The full story of a failure: its message, then what the remote side printed (log tails), without repeating a line. */
+export function failureDetails(error: Error): string[] {
+  const lines = error.message.split('\n');
+  if (error instanceof RemoteExitError) for (const line of error.stderrLines) if (!lines.includes(line)) lines.push(line);
+  return lines;
+}
+
 function failedStart(host: HostSpec, role: DaemonRole, resourceId: string | undefined, error: FlinkTsError): DaemonStartResult {
-  return { host, role, ok: false, resourceId, summary: `failed: ${error.message.split('\n')[0] ?? error.message}`, details: error.message.split('\n').slice(1), error };
+  return { host, role, ok: false, resourceId, summary: `failed: ${shortReason(error)}`, details: failureDetails(error), error };
 }
 
 function startResult(host: HostSpec, role: DaemonRole, hostname: string, process: StartedProcess | undefined): DaemonStartResult {
@@ -444,13 +457,12 @@ function startResult(host: HostSpec, role: DaemonRole, hostname: string, process
   if (process.exitCode === 0 && process.pid !== undefined) {
     return { host, role, ok: true, pid: process.pid, ...files, summary: 'started', details: [] };
   }
-  const details = [...process.stderr];
   const reason =
     process.exitCode === 0
-      ? `the ${DAEMON_OF_ROLE[role]} process started but ended right away`
-      : (details[0] ?? `flink-ts ${role} start exited with code ${process.exitCode}`).replace(/\.$/, '');
-  const error = new RemoteExitError(reason, host.host, process.exitCode, null, details);
-  return { host, role, ok: false, ...files, summary: `failed: ${reason}`, details: details.slice(1), error };
+      ? `The ${DAEMON_OF_ROLE[role]} process on ${formatHostSpec(host)} reported its start, but it is gone.`
+      : (process.stderr[0] ?? `flink-ts ${role} start on ${formatHostSpec(host)} exited with code ${process.exitCode}.`);
+  const error = new RemoteExitError(reason, host.host, process.exitCode, null, process.stderr);
+  return { host, role, ok: false, ...files, summary: `failed: ${shortReason(error)}`, details: failureDetails(error), error };
 }
 
 function stopResult(host: HostSpec, process: StoppedProcess): DaemonStopResult {
@@ -465,11 +477,6 @@ function stopResult(host: HostSpec, process: StoppedProcess): DaemonStopResult {
     case 'failed':
       return { host, role, pid: process.pid, ok: false, summary: `failed: ${process.message ?? 'could not be stopped'}`, error: new RemoteExitError(process.message ?? 'could not be stopped', host.host, 1, null, []) };
   }
-}
-
-function firstLine(error: unknown): string {
-  const message = ensureError(error).message;
-  return message.split('\n')[0] ?? message;
 }
 
 function asFlinkTsError(error: unknown): FlinkTsError {

@@ -103,14 +103,25 @@ function stopRow(result: DaemonStopResult): SummaryRow {
   return { host: formatHostSpec(result.host), role: result.role, pid: result.pid, result: result.summary };
 }
 
-/** After the table: for each failed start, where and why, with the remote output (exit code, log tails). */
+/**
+ * After the table: why each start failed, with what the host printed (exit code, the end of the
+ * process's .out and .log). A reason shared by several processes of a host (it could not be
+ * reached) is printed once.
+ */
 function reportStartFailures(results: readonly DaemonStartResult[], output: LauncherOutput): void {
-  const failed = results.filter((r) => !r.ok && r.error !== undefined);
-  if (failed.length === 0) return;
-  output.err('');
-  for (const result of failed) {
-    output.err(`${result.role} on ${formatHostSpec(result.host)}: ${result.summary.replace(/^failed: /, '')}`);
-    for (const line of result.details) output.err(`  ${line}`);
+  const groups = new Map<string, { host: HostSpec; roles: string[]; details: readonly string[] }>();
+  for (const result of results) {
+    if (result.ok || result.error === undefined) continue;
+    const key = `${hostKey(result.host)}\n${result.details.join('\n')}`;
+    const group = groups.get(key) ?? { host: result.host, roles: [], details: result.details };
+    group.roles.push(result.role);
+    groups.set(key, group);
+  }
+  for (const { host, roles, details } of groups.values()) {
+    const counted = [...new Set(roles)].map((role) => (roles.filter((r) => r === role).length > 1 ? `${roles.filter((r) => r === role).length} ${role}s` : role));
+    output.err('');
+    output.err(`${formatHostSpec(host)} (${counted.join(', ')}): ${details[0] ?? ''}`);
+    for (const line of details.slice(1)) output.err(`  ${line}`);
   }
 }
 
@@ -216,7 +227,9 @@ async function stopOrphans(daemons: RemoteDaemons, results: readonly DaemonStart
     entry.pids.push(result.pid ?? -1);
     byHost.set(hostKey(result.host), entry);
   }
-  const stops = (await Promise.all([...byHost.values()].map(({ host, pids }) => daemons.stop(host, 'taskmanager', pids)))).flat();
+  // Their hosts' cluster files go too, unless something else of the cluster runs there.
+  const reports = await Promise.all([...byHost.values()].map(({ host, pids }) => daemons.stopAndCleanUp(host, [{ role: 'taskmanager', pids }])));
+  const stops = reports.flatMap((report) => report.stops);
   return results.map((result): DaemonStartResult => {
     if (!started.includes(result)) return result;
     const stop = stops.find((s) => s.pid === result.pid && hostKey(s.host) === hostKey(result.host));
@@ -290,11 +303,10 @@ export async function stopCluster(options: ClusterCommandOptions): Promise<numbe
 }
 
 function reportStopFailures(failed: readonly HostStopReport[], output: LauncherOutput): void {
-  if (failed.length === 0) return;
-  output.err('');
   for (const report of failed) {
-    const reason = report.error?.message ?? report.stops.find((s) => !s.ok)?.summary ?? 'the cluster files were not removed';
-    output.err(`${formatHostSpec(report.host)}: ${reason}`);
+    const error = report.error ?? report.stops.find((s) => !s.ok)?.error;
+    output.err('');
+    output.err(`${formatHostSpec(report.host)}: ${error?.message ?? 'the cluster files were not removed'}`);
   }
 }
 

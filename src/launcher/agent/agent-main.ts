@@ -339,6 +339,13 @@ try {
   process.stderr.write(`flink-ts launcher agent: the request on stdin is not JSON: ${ensureError(error).message}\n`);
   process.exit(1);
 }
-const response = await handle(request);
+let response: AgentResponse;
+try {
+  response = await handle(request);
+} catch (error) {
+  // A request no action could run for (e.g. an unusable directory name): said on stderr, exit 1.
+  process.stderr.write(`flink-ts launcher agent: ${ensureError(error).message}\n`);
+  process.exit(1);
+}
 // Exit once the line is out: nothing else should keep the agent alive, and the launcher waits for it.
 process.stdout.write(`${RESPONSE_MARKER}${JSON.stringify(response)}\n`, () => process.exit(0));

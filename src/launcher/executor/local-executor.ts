@@ -4,12 +4,13 @@
  * commands are the same argv the SSH executor sends, so both paths run the same code on the host.
  */
 import { chmod, cp, mkdir, writeFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { execa } from 'execa';
 import type { HostSpec } from '../host-spec.js';
 import { formatHostSpec } from '../host-spec.js';
 import { RemoteTimeoutError, SshChannelError } from '../launcher-errors.js';
 import { formatDuration } from '../../config/index.js';
-import type { ExecOptions, ExecResult, RemoteExecutor } from './remote-executor.js';
+import type { ExecOptions, ExecResult, RemoteExecutor, UploadOptions } from './remote-executor.js';
 
 export class LocalExecutor implements RemoteExecutor {
   readonly displayName: string;
@@ -56,9 +57,15 @@ export class LocalExecutor implements RemoteExecutor {
     await chmod(path, mode);
   }
 
-  async upload(localDir: string, remoteDir: string): Promise<void> {
+  async upload(localDir: string, remoteDir: string, options: UploadOptions = {}): Promise<void> {
+    const exclude = options.exclude;
     await mkdir(remoteDir, { recursive: true });
-    await cp(localDir, remoteDir, { recursive: true, verbatimSymlinks: true, force: true });
+    await cp(localDir, remoteDir, {
+      recursive: true,
+      verbatimSymlinks: true,
+      force: true,
+      ...(exclude === undefined ? {} : { filter: (source: string) => source === localDir || !exclude(relative(localDir, source).split(sep).join('/')) }),
+    });
   }
 
   async close(): Promise<void> {

@@ -29,6 +29,11 @@ export interface ExecOptions {
   readonly stdin?: string | undefined;
 }
 
+export interface UploadOptions {
+  /** Leaves out files for which it returns true (paths relative to the uploaded directory, with `/`). */
+  readonly exclude?: ((path: string) => boolean) | undefined;
+}
+
 export interface RemoteExecutor {
   /** The host as the hosts file named it. */
   readonly host: HostSpec;
@@ -47,7 +52,7 @@ export interface RemoteExecutor {
    * Copies the files below `localDir` into `remoteDir` (created when missing), keeping file
    * modes and symbolic links. Used to ship the distribution.
    */
-  upload(localDir: string, remoteDir: string): Promise<void>;
+  upload(localDir: string, remoteDir: string, options?: UploadOptions): Promise<void>;
   /** Ends the connection; later calls open a new one. Never rejects. */
   close(): Promise<void>;
 }

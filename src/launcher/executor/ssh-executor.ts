@@ -27,14 +27,16 @@ import type { SshSettings } from '../launcher-options.js';
 import { shellCommand } from '../shell-quote.js';
 import type { KnownHostEntry } from './known-hosts.js';
 import { appendKnownHost, keyFingerprint, keyTypeLabel, keyTypeOf, knownHostsName, knownKeyTypes, readKnownHostsFiles, verifyHostKey } from './known-hosts.js';
-import type { ExecOptions, ExecResult, RemoteExecutor } from './remote-executor.js';
+import type { ExecOptions, ExecResult, RemoteExecutor, UploadOptions } from './remote-executor.js';
 
 const { Client, utils } = ssh2;
 
 /** OpenSSH's default MaxSessions is 10; staying below leaves room for an SFTP session. */
 const MAX_CHANNELS_PER_CONNECTION = 8;
 /** Files written at once during an upload. */
-const UPLOAD_CONCURRENCY = 16;
+const UPLOAD_CONCURRENCY = 32;
+/** How long close() waits for the server to acknowledge the disconnect. */
+const CLOSE_TIMEOUT_MS = 2_000;
 /** Keepalives find a dead connection that the launcher (or a ResourceManager) keeps open for long. */
 const KEEPALIVE_INTERVAL_MS = 15_000;
 const KEEPALIVE_COUNT_MAX = 4;
@@ -65,6 +67,7 @@ export class SshExecutor implements RemoteExecutor {
   private connection: Promise<SshClient> | undefined;
   private sftpSession: Promise<SFTPWrapper> | undefined;
   private readonly channels = new Semaphore(MAX_CHANNELS_PER_CONNECTION);
+  private readonly closedClients = new WeakSet<SshClient>();
 
   constructor(
     readonly host: HostSpec,
@@ -95,9 +98,9 @@ export class SshExecutor implements RemoteExecutor {
     await sftpWriteFile(sftp, path, typeof content === 'string' ? Buffer.from(content) : content, mode);
   }
 
-  async upload(localDir: string, remoteDir: string): Promise<void> {
+  async upload(localDir: string, remoteDir: string, options: UploadOptions = {}): Promise<void> {
     const sftp = await this.sftp();
-    const { dirs, files, links } = listTree(localDir);
+    const { dirs, files, links } = listTree(localDir, options.exclude ?? (() => false));
     await sftpMkdirs(sftp, remoteDir);
     // Parents before children: the list is in walk order.
     for (const dir of dirs) await sftpMkdir(sftp, posix.join(remoteDir, dir.path), dir.mode);
@@ -118,8 +121,17 @@ export class SshExecutor implements RemoteExecutor {
     } catch {
       return;
     }
+    if (this.closedClients.has(client)) return;
     await new Promise<void>((resolve) => {
-      client.once('close', () => resolve());
+      // A server that does not answer the disconnect must not keep the launcher waiting.
+      const timer = setTimeout(() => {
+        client.destroy();
+        resolve();
+      }, CLOSE_TIMEOUT_MS);
+      client.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       client.end();
     });
   }
@@ -127,7 +139,9 @@ export class SshExecutor implements RemoteExecutor {
   /** The open connection, connecting first when there is none (or the last one broke). */
   private connected(): Promise<SshClient> {
     if (this.connection === undefined) {
-      const connecting = this.connect();
+      const pending: { promise?: Promise<SshClient> } = {};
+      const connecting = this.connect(pending);
+      pending.promise = connecting;
       this.connection = connecting;
       // A failed attempt is not cached: the next command tries again.
       connecting.catch(() => {
@@ -156,7 +170,8 @@ export class SshExecutor implements RemoteExecutor {
     return this.sftpSession;
   }
 
-  private async connect(): Promise<SshClient> {
+  /** `self.promise` is this very connection attempt, for the close handler to recognise it. */
+  private async connect(self: { promise?: Promise<SshClient> }): Promise<SshClient> {
     const { host } = this.host;
     const port = this.port;
     const user = this.user;
@@ -183,13 +198,11 @@ export class SshExecutor implements RemoteExecutor {
         // closed channel; the next command reconnects.
         client.on('error', () => undefined);
         client.once('close', () => {
-          if (this.connection !== undefined) {
-            void this.connection.then((current) => {
-              if (current === client) {
-                this.connection = undefined;
-                this.sftpSession = undefined;
-              }
-            }, () => undefined);
+          this.closedClients.add(client);
+          // Forgotten at once, so the next command reconnects instead of using a closed client.
+          if (this.connection !== undefined && this.connection === self.promise) {
+            this.connection = undefined;
+            this.sftpSession = undefined;
           }
         });
         resolve(client);
@@ -198,7 +211,7 @@ export class SshExecutor implements RemoteExecutor {
         if (hostKeyError !== undefined) fail(hostKeyError);
         else fail(this.connectFailure(error, candidates.map((c) => c.label)));
       });
-      client.once('close', () => fail(new SshConnectError(`The SSH connection to ${host}:${port} closed during the handshake.`, host, port)));
+      client.once('close', () => fail(new SshConnectError(`The SSH connection to ${host}:${port} closed during the handshake.`, host, port, 'closed during the handshake')));
 
       const sock = connectTcp({ host, port });
       sock.setNoDelay(true);
@@ -327,18 +340,17 @@ export class SshExecutor implements RemoteExecutor {
           keysTried,
           { cause: error },
         );
-      case 'client-timeout':
-        return new SshConnectError(
-          `Could not connect to ${target} over SSH: no SSH handshake within ${formatDuration(this.settings.connectTimeoutMs)} (launcher.ssh.connect-timeout).`,
-          host,
-          port,
-          { cause: error },
-        );
+      case 'client-timeout': {
+        const reason = `no SSH handshake within ${formatDuration(this.settings.connectTimeoutMs)}`;
+        return new SshConnectError(`Could not connect to ${target} over SSH: ${reason} (launcher.ssh.connect-timeout).`, host, port, reason, { cause: error });
+      }
       case 'client-socket':
-      case 'client-dns':
-        return new SshConnectError(`Could not connect to ${target} over SSH: ${socketReason(error)}.`, host, port, { cause: error });
+      case 'client-dns': {
+        const reason = socketReason(error);
+        return new SshConnectError(`Could not connect to ${target} over SSH: ${reason}${socketHint(error)}.`, host, port, reason, { cause: error });
+      }
       default:
-        return new SshConnectError(`The SSH handshake with ${target} failed: ${error.message}.`, host, port, { cause: error });
+        return new SshConnectError(`The SSH handshake with ${target} failed: ${error.message}.`, host, port, `handshake failed: ${error.message}`, { cause: error });
     }
   }
 
@@ -394,10 +406,14 @@ function fingerprintOfEntry(entry: KnownHostEntry): string {
   return keyFingerprint(Buffer.from(entry.key, 'base64'));
 }
 
+function socketHint(error: SshError): string {
+  return error.code === 'ECONNREFUSED' ? ' (is sshd running and listening on that address and port?)' : '';
+}
+
 function socketReason(error: SshError): string {
   switch (error.code ?? '') {
     case 'ECONNREFUSED':
-      return 'connection refused (is sshd running and listening on that address and port?)';
+      return 'connection refused';
     case 'EHOSTUNREACH':
       return 'no route to host';
     case 'ENETUNREACH':
@@ -446,7 +462,7 @@ interface TreeEntry {
 }
 
 /** The directories (parents first), files and symbolic links below `root`. */
-function listTree(root: string): { dirs: TreeEntry[]; files: TreeEntry[]; links: { path: string; target: string }[] } {
+function listTree(root: string, exclude: (path: string) => boolean): { dirs: TreeEntry[]; files: TreeEntry[]; links: { path: string; target: string }[] } {
   const dirs: TreeEntry[] = [];
   const files: TreeEntry[] = [];
   const links: { path: string; target: string }[] = [];
@@ -454,6 +470,7 @@ function listTree(root: string): { dirs: TreeEntry[]; files: TreeEntry[]; links:
     for (const name of readdirSync(join(root, relative)).sort()) {
       const path = relative === '' ? name : `${relative}/${name}`;
       const stat = lstatSync(join(root, path));
+      if (!stat.isDirectory() && exclude(path)) continue;
       if (stat.isSymbolicLink()) links.push({ path, target: readlinkSync(join(root, path)) });
       else if (stat.isDirectory()) {
         dirs.push({ path, mode: stat.mode & 0o7777 });

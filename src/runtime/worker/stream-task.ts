@@ -51,6 +51,8 @@ export class StreamTask {
   private flusher: NodeJS.Timeout | undefined;
   private lastYield = performance.now();
   private accumulators: OperatorChain['accumulators'] = new Map();
+  /** Kept apart from the chain, which is dropped at close: the final report still counts their records. */
+  private writers: OperatorChain['writers'] = [];
   private readonly metrics: TaskMetrics;
 
   constructor(
@@ -65,7 +67,7 @@ export class StreamTask {
 
   metricsSnapshot(): TaskMetricsSnapshot {
     let out = 0;
-    for (const w of this.chain?.writers ?? []) out += w.emitted;
+    for (const w of this.writers) out += w.emitted;
     this.metrics.numRecordsOut = Math.max(this.metrics.numRecordsOut, out);
     let bytesOut = 0;
     for (const p of this.partitions.values()) for (const s of p.subpartitions) bytesOut += s.bytesSent;
@@ -141,6 +143,7 @@ export class StreamTask {
     }
     this.chain = new OperatorChain(this.tdd, this.graph, this.partitions, this.services);
     this.accumulators = this.chain.accumulators;
+    this.writers = this.chain.writers;
     for (const partition of this.partitions.values()) this.network.registerPartition(partition);
 
     const self = addressKey(this.tdd.location);

@@ -92,7 +92,7 @@ describe('start-cluster and stop-cluster over SSH on two hosts', () => {
       }
     }
     const pidsOn3 = started.filter((r) => r.host === '127.0.0.3').map((r) => r.pid);
-    assert.deepEqual(readFileSync(join(fx().clusterDir('127.0.0.3'), 'pid', 'flink-root-taskexecutor.pid'), 'utf8').trim().split('\n').map(Number).sort(), pidsOn3.sort());
+    assert.deepEqual(readFileSync(join(fx().clusterDir('127.0.0.3'), 'pid', `flink-${fx().sshd.user}-taskexecutor.pid`), 'utf8').trim().split('\n').map(Number).sort(), pidsOn3.sort());
   });
 
   test('a job runs over the slots of both hosts, with exact output', async () => {

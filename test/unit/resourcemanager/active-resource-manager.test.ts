@@ -69,15 +69,16 @@ function setup(settings: { taskManagerTimeoutMs?: number; registrationTimeoutMs?
       return Promise.resolve();
     },
   });
-  let rm!: ActiveResourceManager<Worker>;
-  const driver = new TestingDriver(rpc, () => rm);
-  rm = new ActiveResourceManager(rpc, new Logger('test', new MemoryLogSink(), 'DEBUG'), undefined, driver, {
+  const holder: { rm?: ActiveResourceManager<Worker> } = {};
+  const driver = new TestingDriver(rpc, () => holder.rm as ActiveResourceManager<Worker>);
+  const rm = new ActiveResourceManager(rpc, new Logger('test', new MemoryLogSink(), 'DEBUG'), undefined, driver, {
     workerSpec: { numberOfSlots: 2, memoryBytes: 1 },
     taskManagerTimeoutMs: settings.taskManagerTimeoutMs ?? 60_000,
     registrationTimeoutMs: settings.registrationTimeoutMs ?? 60_000,
     maxStartFailuresPerMinute: 10,
     startRetryIntervalMs: 1000,
   });
+  holder.rm = rm;
   return { rpc, rm, driver, jobMaster };
 }
 
