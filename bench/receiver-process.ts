@@ -25,6 +25,8 @@ export async function startReceiver(script: string, args: readonly string[] = []
     // stdin stays open while this process lives: the receiver exits when it closes (see orphanGuard).
     stdio: ['pipe', 'pipe', 'inherit'],
   });
+  // Closing stdin after the child exited may fail with EPIPE: nothing to do about it then.
+  child.stdin.on('error', () => undefined);
   // Listened for at once: the child may exit before its last line has been read.
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

@@ -9,6 +9,7 @@ import { parseJobId } from '../core/ids.js';
 import { loadClientConfiguration } from './cli-config.js';
 import { EXIT_OK, UsageError, reportError } from './client-errors.js';
 import { jobManagerOverride, restClusterClientFor } from './cluster-address.js';
+import { withCurrentContext } from './contexts.js';
 
 export interface CancelJobOptions {
   /** The job id as given; checked before anything is sent. */
@@ -35,7 +36,12 @@ export async function cancelJob(options: CancelJobOptions): Promise<number> {
     const client =
       options.client ??
       restClusterClientFor(
-        loadClientConfiguration({ env: options.env, dynamicProperties: options.dynamicProperties, overrides: [jobManagerOverride(options.jobManager)] }),
+        await withCurrentContext(
+          loadClientConfiguration({ env: options.env, dynamicProperties: options.dynamicProperties, overrides: [jobManagerOverride(options.jobManager)] }),
+          options.jobManager === undefined,
+          options.env ?? process.env,
+          (line) => output.out(line),
+        ),
       );
     output.out(`Cancelling job ${jobId}.`);
     await client.cancelJob(jobId);

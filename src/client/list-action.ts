@@ -8,6 +8,7 @@ import type { JobOverview, RestClusterClient } from './rest-cluster-client.js';
 import { loadClientConfiguration } from './cli-config.js';
 import { EXIT_OK, reportError } from './client-errors.js';
 import { jobManagerOverride, restClusterClientFor } from './cluster-address.js';
+import { withCurrentContext } from './contexts.js';
 
 export const RUNNING_HEADER = '------------------ Running/Restarting Jobs -------------------';
 export const SCHEDULED_HEADER = '----------------------- Scheduled Jobs -----------------------';
@@ -37,7 +38,12 @@ export async function listJobs(options: ListJobsOptions): Promise<number> {
     const client =
       options.client ??
       restClusterClientFor(
-        loadClientConfiguration({ env: options.env, dynamicProperties: options.dynamicProperties, overrides: [jobManagerOverride(options.jobManager)] }),
+        await withCurrentContext(
+          loadClientConfiguration({ env: options.env, dynamicProperties: options.dynamicProperties, overrides: [jobManagerOverride(options.jobManager)] }),
+          options.jobManager === undefined,
+          options.env ?? process.env,
+          (line) => output.out(line),
+        ),
       );
     // Without a selection Flink shows running and scheduled jobs.
     const none = !options.running && !options.scheduled && !options.all;

@@ -12,6 +12,7 @@ import { errorChainLines, programExceptionLines } from './cli-output.js';
 import { loadClientConfiguration } from './cli-config.js';
 import { clientLogFile, fileLogSink } from './client-log.js';
 import { jobManagerOverride } from './cluster-address.js';
+import { currentContextOverride } from './contexts.js';
 import { ClientSession } from './client-session.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, reportError } from './client-errors.js';
 import { environmentDefaultsFrom } from './environment-defaults.js';
@@ -77,7 +78,11 @@ async function runJobUnguarded(options: RunJobOptions): Promise<number> {
   if (options.jobManager !== undefined && options.target !== undefined && options.target !== 'remote') {
     throw new UsageError(`-m ${options.jobManager} names a cluster, but -t ${options.target} does not run on one. Use -t remote with -m, or drop -m.`);
   }
-  const configuration = loadRunConfiguration(options);
+  let configuration = loadRunConfiguration(options);
+  if (options.jobManager === undefined && options.target === undefined && !configuration.has('execution.target')) {
+    const fromContext = await currentContextOverride(options.env ?? process.env, (line) => output.out(line));
+    if (fromContext !== undefined) configuration = configuration.withOverrides(fromContext.values, fromContext.source);
+  }
   const target = resolveTarget(configuration, options.target !== undefined || options.jobManager !== undefined);
   const attached = configuration.get(EXECUTION_ATTACHED);
   if (!attached && !supportsDetached(target)) {

@@ -20,6 +20,7 @@ import type { LocalDistribution } from './distribution.js';
 import { localDistribution } from './distribution.js';
 import type { RemoteExecutor } from './executor/remote-executor.js';
 import { RemoteInstallError, SshChannelError } from './launcher-errors.js';
+import { shScript } from './shell-quote.js';
 
 /** Written last into a shipped directory: its presence means the copy is complete. */
 export const SHIPPED_MARKER = '.flink-ts-shipped';
@@ -96,7 +97,7 @@ export class Installations {
   private async shipOnce(executor: RemoteExecutor): Promise<ShipReport> {
     const distribution = this.distribution();
     const target = posix.join(this.settings.installDir ?? DEFAULT_SHIP_BASE, distribution.name);
-    const probe = await executor.exec(['sh', '-c', PROBE_SCRIPT, 'flink-ts-ship', target]);
+    const probe = await executor.exec(shScript(PROBE_SCRIPT, target));
     const fields = new Map(probe.stdout.split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
     const dir = fields.get('dir');
     if (probe.exitCode !== 0 || dir === undefined || dir === '') {
@@ -108,7 +109,7 @@ export class Installations {
     try {
       // The directories the entries go into, before the entries race to create them.
       const parents = [...new Set(distribution.entries.map((entry) => posix.dirname(posix.join(partial, entry.remote))))];
-      const made = await executor.exec(['mkdir', '-p', ...parents]);
+      const made = await executor.exec(shScript('mkdir -p "$@"', ...parents));
       if (made.exitCode !== 0) throw new Error(made.stderr.trim() || `mkdir exited with ${String(made.exitCode)}`);
       await mapConcurrent(distribution.entries, UPLOAD_PARALLELISM, async (entry) => {
         const remote = posix.join(partial, entry.remote);
@@ -117,11 +118,11 @@ export class Installations {
       });
       const marker = JSON.stringify({ version: distribution.version, hash: distribution.hash, shippedAt: new Date().toISOString() });
       await executor.writeFile(posix.join(partial, SHIPPED_MARKER), `${marker}\n`);
-      const commit = await executor.exec(['sh', '-c', COMMIT_SCRIPT, 'flink-ts-ship', partial, dir]);
+      const commit = await executor.exec(shScript(COMMIT_SCRIPT, partial, dir));
       if (commit.exitCode !== 0) throw new Error(commit.stderr.trim() || `exit code ${String(commit.exitCode)}`);
     } catch (error) {
       // Never leave a half copy behind (the marker is what makes a copy count, but space counts too).
-      await executor.exec(['rm', '-rf', partial]).catch(() => undefined);
+      await executor.exec(shScript('rm -rf "$1"', partial)).catch(() => undefined);
       if (error instanceof SshChannelError) throw error;
       throw new RemoteInstallError(`Could not ship flink-ts to ${dir} on host ${executor.displayName}: ${ensureError(error).message}`, executor.host.host, dir, { cause: error });
     }

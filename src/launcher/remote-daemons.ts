@@ -35,6 +35,7 @@ import { ClusterRunningError, RemoteExitError, RemoteInstallError, RemoteNodeErr
 import type { LauncherSettings } from './launcher-options.js';
 import { resolveLauncherSettings } from './launcher-options.js';
 import { clusterConfigurationMap, clusterIdOf, hostDirName, taskManagerHostProperties } from './remote-configuration.js';
+import { shScript } from './shell-quote.js';
 
 /** What a process is in a cluster, in the words of the CLI (`flink-ts jobmanager|taskmanager`). */
 export type DaemonRole = 'jobmanager' | 'taskmanager';
@@ -61,8 +62,9 @@ const AGENT_SCRIPT = [
   'case $d in "~") d=$HOME ;; "~/"*) d=$HOME/${d#"~/"} ;; esac',
   `[ -f "$d/bin/flink-ts" ] || exit ${AGENT_EXIT.notInstalled}`,
   `[ -f "$d/${AGENT_MAIN}" ] || exit ${AGENT_EXIT.notBuilt}`,
-  // Non-interactive SSH logins often lack the PATH of a login shell (nvm, /opt/node/bin).
-  'n=$(command -v node 2>/dev/null) || n=$("${SHELL:-/bin/sh}" -lc "command -v node" 2>/dev/null | tail -n 1)',
+  // The login's own PATH first; non-interactive SSH logins often lack the PATH of a login shell
+  // (nvm, /opt/node/bin in a profile), so that comes next.
+  'n=$(PATH=$FLINK_TS_LOGIN_PATH command -v node 2>/dev/null) || n=$("${SHELL:-/bin/sh}" -lc "command -v node" 2>/dev/null | tail -n 1)',
   `[ -n "$n" ] && [ -x "$n" ] || exit ${AGENT_EXIT.noNode}`,
   `exec "$n" "$d/${AGENT_MAIN}"`,
 ].join('\n');
@@ -187,7 +189,7 @@ export class RemoteDaemons {
     await this.executors
       .run(host, async (executor) => {
         await this.installations.installDir(executor);
-        await executor.exec(['true']);
+        await executor.exec(shScript(':'));
       })
       .catch(() => undefined);
   }
@@ -376,7 +378,7 @@ export class RemoteDaemons {
     return this.executors.run(host, async (executor) => {
       const installDir = await this.installations.installDir(executor);
       const request: AgentRequest = { protocol: AGENT_PROTOCOL, version: flinkTsVersion(), clusterId: this.clusterId, hostDir: hostDirName(host), actions };
-      const result = await executor.exec(['sh', '-c', AGENT_SCRIPT, 'flink-ts-agent', installDir], { stdin: JSON.stringify(request), timeoutMs });
+      const result = await executor.exec(shScript(AGENT_SCRIPT, installDir), { stdin: JSON.stringify(request), timeoutMs });
       const line = result.stdout.split('\n').find((l) => l.startsWith(RESPONSE_MARKER));
       if (result.exitCode === 0 && line !== undefined) {
         const response = JSON.parse(line.slice(RESPONSE_MARKER.length)) as AgentResponse;

@@ -44,3 +44,13 @@ export function shellCommand(argv: readonly string[], options: ShellCommandOptio
   steps.push(`exec ${argv.map(quoteShellArg).join(' ')}`);
   return steps.join(' && ');
 }
+
+/**
+ * An argv that runs `script` with `/bin/sh` (`$1`… are `args`). `/bin/sh` by path and the basic
+ * tool directories appended to PATH: a login whose PATH lacks them (a service account, an odd
+ * profile) can still run the launcher's small scripts. `$FLINK_TS_LOGIN_PATH` keeps the login's
+ * own PATH for what must come from it (node).
+ */
+export function shScript(script: string, ...args: readonly string[]): string[] {
+  return ['/bin/sh', '-c', `FLINK_TS_LOGIN_PATH=$PATH; PATH="\${PATH:+$PATH:}/usr/bin:/bin"; export PATH\n${script}`, 'flink-ts', ...args];
+}

@@ -66,6 +66,13 @@ export interface SshdOptions {
   readonly count?: number;
   /** Last byte of the first address. @default 2 (127.0.0.2) */
   readonly firstAddress?: number;
+  /** Environment of every login, on top of HOME (e.g. `{ PATH: '/opt/node/bin:/usr/bin:/bin' }`). */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * More sshd_config lines for every host (e.g. `MaxSessions 2`). sshd keeps the first value of
+   * a keyword, so these come first and win; use `env` rather than a `SetEnv` line.
+   */
+  readonly extraConfig?: readonly string[];
 }
 
 function run(command: string, args: readonly string[]): string {
@@ -188,6 +195,7 @@ export async function startSshdHosts(options: SshdOptions = {}): Promise<SshdHos
           writeFileSync(
             config,
             [
+              ...(options.extraConfig ?? []),
               `HostKey ${hostKey}`,
               `PidFile ${join(hostDir, 'sshd.pid')}`,
               `AuthorizedKeysFile ${authorizedKeys}`,
@@ -199,7 +207,8 @@ export async function startSshdHosts(options: SshdOptions = {}): Promise<SshdHos
               'StrictModes no',
               // The tests may run as root (containers, CI).
               'PermitRootLogin yes',
-              `SetEnv HOME=${home}`,
+              // One SetEnv line: sshd uses only the first.
+              `SetEnv ${Object.entries({ HOME: home, ...options.env }).map(([k, v]) => `${k}=${v}`).join(' ')}`,
               // start-cluster opens one connection per host, several channels on each.
               'MaxStartups 100',
               'MaxSessions 32',

@@ -56,9 +56,11 @@ describe('RemoteDaemons: TaskManagers on demand', () => {
   });
 
   after(async () => {
-    if (daemons !== undefined) {
-      await Promise.all(['127.0.0.2', '127.0.0.3'].map((host) => daemons?.stopAllAndCleanUp({ host }, { jobManager: true })));
-      await daemons.close();
+    const launcher = daemons;
+    if (launcher !== undefined) {
+      const reports = await Promise.all(['127.0.0.2', '127.0.0.3'].map((host) => launcher.stopAllAndCleanUp({ host }, { jobManager: true })));
+      await launcher.close();
+      for (const report of reports) assert.ok(report.cleanedUp, report.error?.message);
     }
     await fixture?.cleanUp();
     await sshd?.stop();

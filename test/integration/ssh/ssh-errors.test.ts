@@ -113,6 +113,29 @@ describe('start-cluster errors over SSH', () => {
     }
   });
 
+  test('Node.js is found through a login shell, and a host without it is named', async () => {
+    // PATH without node: found through the login shell's profile; with no usable shell either: not found.
+    const viaProfile = await startSshdHosts({ count: 1, firstAddress: 4, env: { PATH: '/nonexistent' } });
+    const without = await startSshdHosts({ count: 1, firstAddress: 5, env: { PATH: '/nonexistent', SHELL: '/nonexistent' } });
+    try {
+      for (const [node, expected] of [
+        [viaProfile, 'started'],
+        [without, 'failed: Node.js was not found on host 127.0.0.5 (not on the PATH of an SSH command, nor of a login shell): install Node.js 20.11 or newer there'],
+      ] as const) {
+        const fixture = new LauncherFixture(node, 'node');
+        fixtures.push(fixture);
+        const address = node.hosts[0]?.address ?? '';
+        fixture.write({ masters: [`${address}:${await freePort(address)}`], workers: [], config: { 'jobmanager.rpc.port': await freePort(address) } });
+        const result = await fixture.cli('start-cluster');
+        assert.equal(tableRows(result.stdout)[0]?.result, expected, describeResult(result));
+        if (expected === 'started') assert.equal((await fixture.cli('stop-cluster')).code, 0);
+      }
+    } finally {
+      await viaProfile.stop();
+      await without.stop();
+    }
+  });
+
   test('an unreachable master is a connect error naming host:port', async () => {
     const fixture = await launcher('unreachable', ['127.0.0.3']);
     writeFileSync(join(fixture.confDir, 'masters'), `${DOWN}\n`);

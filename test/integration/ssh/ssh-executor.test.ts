@@ -5,8 +5,8 @@
  * The local executor runs the same commands the same way.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { SshAuthError, SshConnectError, SshHostKeyError } from '../../../src/lau
 import type { SshSettings } from '../../../src/launcher/launcher-options.js';
 import type { SshdHosts } from '../../support/sshd.js';
 import { startSshdHosts } from '../../support/sshd.js';
+import { waitFor } from './ssh-harness.js';
 
 const ARGS = ['plain', '', 'two words', "it's", '"q"', '$HOME', '`id`', 'a;b', 'back\\slash', 'new\nline', '*', 'ünï'];
 
@@ -203,6 +204,20 @@ describe('the SSH and local executors', () => {
     const error = await rejection(ssh('127.0.0.2', { identityFile: undefined, defaultIdentityFiles: [join(keys, 'missing')] }).exec(['true']));
     assert.ok(error instanceof SshAuthError);
     assert.match(error.message, /^No SSH key to log in as \S+@127\.0\.0\.2 with: set launcher\.ssh\.identity-file, start ssh-agent/);
+  });
+
+  test('ssh-agent keys are offered when no identity file is configured', async () => {
+    const socket = join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      await waitFor('ssh-agent to listen', () => existsSync(socket), 5_000);
+      const add = spawnSync('ssh-add', [hosts().identityFile], { env: { ...process.env, SSH_AUTH_SOCK: socket }, encoding: 'utf8' });
+      assert.equal(add.status, 0, add.stderr);
+      const result = await ssh('127.0.0.2', { identityFile: undefined, agentSocket: socket, defaultIdentityFiles: [] }).exec(['echo', 'via agent']);
+      assert.equal(result.stdout, 'via agent\n');
+    } finally {
+      agent.kill();
+    }
   });
 
   test('a port nobody listens on is ERR_SSH_CONNECT naming host:port', async () => {
