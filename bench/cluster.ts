@@ -309,15 +309,31 @@ export function vmRssMb(pid: number): number {
 
 /**
  * CPU time (user + system, all threads) a process has used so far, in ms, from `/proc/<pid>/stat`;
- * NaN when it is gone. Clock ticks are taken as 1/100 s, the USER_HZ of Linux on x86 and arm.
+ * NaN when it is gone.
  */
 export function processCpuMs(pid: number): number {
+  const fields = statFields(pid);
+  return fields === undefined ? Number.NaN : (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/**
+ * CPU time of this process's children that have ended and been waited for (cutime + cstime), in
+ * ms: the CLI commands a benchmark ran, once they exited. Detached daemons are not in it.
+ */
+export function reapedChildrenCpuMs(): number {
+  const fields = statFields('self');
+  return fields === undefined ? Number.NaN : (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+}
+
+/** Clock ticks of /proc/<pid>/stat: USER_HZ, 100 on Linux for x86 and arm. */
+const TICK_MS = 10;
+
+/** The fields of `/proc/<pid>/stat` after the command name (which may hold spaces): [0] is field 3, state. */
+function statFields(pid: number | 'self'): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return Number.NaN;
+    return undefined;
   }
 }

@@ -3,6 +3,7 @@ import type { JobManagerComponentOptions } from '../runtime/entrypoint/job-manag
 import { JobManagerComponent } from '../runtime/entrypoint/job-manager-component.js';
 import { jarRunner } from '../client/application/application-runner.js';
 import { ApplicationClusterComponent, applicationOf } from './application-cluster-component.js';
+import { resourceManagerOptions } from './resource-manager-factory.js';
 
 /**
  * Builds the JobManager of any cluster kind: a session cluster (uploaded job files run through
@@ -13,6 +14,7 @@ export function jobManagerFactory(extra: JobManagerComponentOptions = {}): Clust
   return (configuration, logger) => {
     const options: JobManagerComponentOptions = {
       jarRunner: (component) => jarRunner(() => component.dispatcherInstance, component.configuration),
+      ...resourceManagerOptions(configuration),
       ...extra,
     };
     const component = new JobManagerComponent(configuration, logger, options);

@@ -94,6 +94,8 @@ export class RemoteNodeError extends FlinkTsError {
   constructor(
     message: string,
     readonly host: string,
+    /** The short reason: `no Node.js found`, `Node.js 18.19.0 is too old`. */
+    readonly reason: string,
   ) {
     super('ERR_REMOTE_NODE', message);
   }
@@ -146,6 +148,7 @@ export function shortReason(error: Error): string {
     }
   }
   if (error instanceof RemoteInstallError && error.path !== '') return `no usable flink-ts at ${error.path}`;
+  if (error instanceof RemoteNodeError) return error.reason;
   if (error instanceof ClusterRunningError) return `cluster already running there (pids ${error.pids.join(', ')})`;
   const first = error.message.split('\n')[0] ?? error.message;
   // "Error starting taskexecutor daemon on host h: the process exited with code 1." -> the why.

@@ -182,19 +182,6 @@ export class RemoteDaemons {
   }
 
   /**
-   * Opens the host's connection and, with shipping, makes sure the distribution is there, so
-   * that a start that follows only pays for the start. Never rejects: a failure shows again at the start.
-   */
-  async warmUp(host: HostSpec): Promise<void> {
-    await this.executors
-      .run(host, async (executor) => {
-        await this.installations.installDir(executor);
-        await executor.exec(shScript(':'));
-      })
-      .catch(() => undefined);
-  }
-
-  /**
    * Starts a JobManager on `host` with the cluster's configuration. With `ensureNotRunning`,
    * refuses when processes of this cluster already run there.
    */
@@ -413,9 +400,11 @@ function agentExitError(executor: RemoteExecutor, installDir: string, exitCode: 
         installDir,
       );
     case AGENT_EXIT.noNode:
-      return new RemoteNodeError(`Node.js was not found on host ${name} (not on the PATH of an SSH command, nor of a login shell): install Node.js 20.11 or newer there.`, host);
-    case AGENT_EXIT.oldNode:
-      return new RemoteNodeError(`Node.js ${stderr.trim() || '(unknown version)'} on host ${name} is too old: flink-ts needs Node.js 20.11 or newer.`, host);
+      return new RemoteNodeError(`Node.js was not found on host ${name} (not on the PATH of an SSH command, nor of a login shell): install Node.js 20.11 or newer there.`, host, 'no Node.js found');
+    case AGENT_EXIT.oldNode: {
+      const version = stderr.trim() || '(unknown version)';
+      return new RemoteNodeError(`Node.js ${version} on host ${name} is too old: flink-ts needs Node.js 20.11 or newer.`, host, `Node.js ${version} is too old`);
+    }
     default: {
       const lines = stderr.split('\n').filter((l) => l.trim() !== '');
       const how = exitCode === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${exitCode}`;

@@ -4,9 +4,8 @@
  *
  * Where Flink's start-cluster.sh works host after host, needs the same conf/ on every host,
  * keeps pid files in /tmp and reports success for processes that die a second later, this:
- * - starts the JobManager on the first master, then every TaskManager of every worker at once
- *   (one command per host, `launcher.ssh.parallelism` hosts at a time), connecting to the workers
- *   while the JobManager starts;
+ * - starts the JobManager on the first master and every TaskManager of every worker at once
+ *   (one command per host, `launcher.ssh.parallelism` hosts at a time);
  * - gives every process the launcher's configuration (see remote-configuration.ts);
  * - counts a process as started only once it reported that it runs, and then waits until the
  *   JobManager has registered all started TaskManagers' slots;
@@ -17,9 +16,8 @@
  */
 import { homedir } from 'node:os';
 import type { Configuration } from '../config/index.js';
-import { NUM_TASK_SLOTS, REST_ADDRESS, REST_PORT, resolveConfDir } from '../config/index.js';
+import { NUM_TASK_SLOTS, REST_ADDRESS, REST_PORT, loadConfiguration, resolveConfDir } from '../config/index.js';
 import { ensureError, isFlinkTsError } from '../core/errors.js';
-import { loadClientConfiguration } from '../client/cli-config.js';
 import { addedHostsFile, readAddedHosts, recordAddedHost, removeAddedHosts } from './added-hosts.js';
 import { waitForOverview } from './cluster-overview.js';
 import type { HostSpec } from './host-spec.js';
@@ -66,7 +64,8 @@ interface ClusterPlan {
  */
 function plan(options: ClusterCommandOptions, master?: MasterEntry): ClusterPlan {
   const env = options.env ?? process.env;
-  const loaded = loadClientConfiguration({ dynamicProperties: options.dynamicProperties ?? [], env });
+  // As every client command loads it (cli-config.ts), without importing the CLI framework here.
+  const loaded = loadConfiguration({ dynamicProperties: options.dynamicProperties ?? [], env });
   const confDir = resolveConfDir({ env }).dir;
   let jobManagerHost = master;
   if (jobManagerHost === undefined) {

@@ -167,7 +167,11 @@ export async function startSshdHosts(options: SshdOptions = {}): Promise<SshdHos
   const first = options.firstAddress ?? 2;
   const addresses = Array.from({ length: count }, (_, i) => `127.0.0.${first + i}`);
   // sshd's privilege separation directory; missing on machines where sshd never ran.
-  mkdirSync('/run/sshd', { recursive: true });
+  try {
+    mkdirSync('/run/sshd', { recursive: true });
+  } catch (error) {
+    throw new Error(`sshd needs /run/sshd, which cannot be created here (${(error as Error).message}): run \`mkdir -p /run/sshd\` as root once.`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'flink-ts-sshd-'));
   const user = userInfo().username;
   const identityFile = join(dir, 'id_ed25519');

@@ -183,7 +183,7 @@ export class SshExecutor implements RemoteExecutor {
 
     return await new Promise<SshClient>((resolve, reject) => {
       const client = new Client();
-      let hostKeyError: SshHostKeyError | undefined;
+      let hostKeyError: Error | undefined;
       let attempt = 0;
       let settled = false;
       const fail = (error: Error): void => {
@@ -231,7 +231,12 @@ export class SshExecutor implements RemoteExecutor {
           // ssh2 uses the return value of the handler as the next method (false: no more).
           authHandler,
           hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-            hostKeyError = this.checkHostKey(knownHosts, name, key);
+            try {
+              hostKeyError = this.checkHostKey(knownHosts, name, key);
+            } catch (error) {
+              // accept-new could not write known_hosts: refuse rather than trust unrecorded.
+              hostKeyError = new SshConnectError(`Could not record the host key of ${host}:${port}: ${ensureError(error).message}`, host, port, 'known_hosts not writable', { cause: error });
+            }
             verify(hostKeyError === undefined);
           },
         });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { quoteShellArg, shellCommand } from '../../../src/launcher/shell-quote.js';
+import { quoteShellArg, shScript, shellCommand } from '../../../src/launcher/shell-quote.js';
 
 /** What `sh` makes of a command line: the arguments printf receives, one per line, NUL-separated. */
 function shellArgs(line: string): string[] {
@@ -26,6 +26,13 @@ describe('shell quoting', () => {
   test('a command carries its environment and working directory', () => {
     const line = shellCommand(['sh', '-c', 'printf "%s\\0" "$PWD" "$A" "$B"'], { env: { A: "x 'y' $z", B: '' }, cwd: '/' });
     assert.deepEqual(shellArgs(line), ['/', "x 'y' $z", '']);
+  });
+
+  test('the launcher\'s scripts run with /bin/sh and the basic tools even on a login without them on PATH', () => {
+    const [file, ...args] = shScript('printf "%s|%s|%s" "$1" "$FLINK_TS_LOGIN_PATH" "$(command -v mkdir)"', 'first arg');
+    const result = spawnSync(file ?? '', args, { encoding: 'utf8', env: { PATH: '/nonexistent' } });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^first arg\|\/nonexistent\|\/(usr\/)?bin\/mkdir$/);
   });
 
   test('refuses what it cannot express', () => {
