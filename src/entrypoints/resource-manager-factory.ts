@@ -1,7 +1,6 @@
 import type { Configuration } from '../config/index.js';
 import type { JobManagerComponentOptions } from '../runtime/entrypoint/job-manager-component.js';
 import type { ActiveResourceManagerSettings } from '../resourcemanager/active/active-resource-manager.js';
-import type { StandaloneResourceManager } from '../resourcemanager/standalone-resource-manager.js';
 import {
   NUM_TASK_SLOTS,
   SSH_MAX_TASK_MANAGERS_PER_HOST,
@@ -13,6 +12,7 @@ import {
 } from '../config/index.js';
 import { ActiveResourceManager } from '../resourcemanager/active/active-resource-manager.js';
 import { heartbeatSettingsFrom } from '../runtime/heartbeat/heartbeat-settings.js';
+import type { SshWorker } from '../launcher/ssh-resource-manager-driver.js';
 import { RESOURCE_MANAGER_DRIVER_KEY, SSH_WORKERS_KEY, SshResourceManagerDriver } from '../launcher/ssh-resource-manager-driver.js';
 import { RemoteDaemons } from '../launcher/remote-daemons.js';
 import { parseWorkers } from '../launcher/hosts-file.js';
@@ -42,6 +42,8 @@ export function resourceManagerOptions(config: Configuration): JobManagerCompone
   const workersText = config.getRaw(SSH_WORKERS_KEY);
   const hosts = parseWorkers(typeof workersText === 'string' ? workersText.split(',').join('\n') : '', SSH_WORKERS_KEY).map((w) => w.spec);
   const unique = [...new Map(hosts.map((h) => [`${h.user ?? ''}@${h.host}:${h.port ?? ''}`, h])).values()];
+  // The options' hooks receive the ResourceManager as its base type; this keeps the active one typed.
+  let active: ActiveResourceManager<SshWorker> | undefined;
   return {
     createResourceManager: (rpc, cfg, logger) => {
       const daemons = RemoteDaemons.create(cfg);
@@ -50,9 +52,10 @@ export function resourceManagerOptions(config: Configuration): JobManagerCompone
         { hosts: unique, maxPerHost: cfg.get(SSH_MAX_TASK_MANAGERS_PER_HOST), checkIntervalMs: 2000 },
         logger.child('SshResourceManagerDriver'),
       );
-      return new ActiveResourceManager(rpc, logger.child('ActiveResourceManager'), heartbeatSettingsFrom(cfg), sshDriver, activeSettingsFrom(cfg));
+      active = new ActiveResourceManager(rpc, logger.child('ActiveResourceManager'), heartbeatSettingsFrom(cfg), sshDriver, activeSettingsFrom(cfg));
+      return active;
     },
-    startResourceManager: (rm: StandaloneResourceManager) => (rm as ActiveResourceManager<never>).start(),
-    stopResourceManager: (rm: StandaloneResourceManager) => (rm as ActiveResourceManager<never>).stop('SUCCEEDED', 'The cluster shuts down.'),
+    startResourceManager: () => active?.start() ?? Promise.resolve(),
+    stopResourceManager: () => active?.stop('SUCCEEDED', 'The cluster shuts down.') ?? Promise.resolve(),
   };
 }

@@ -123,8 +123,14 @@ export interface HostStopReport {
   readonly error?: FlinkTsError | undefined;
 }
 
-/** A process for {@link RemoteDaemons.startProcesses}. */
-export type ProcessRequest = { readonly role: 'jobmanager' } | { readonly role: 'taskmanager'; readonly launch: TaskManagerLaunch };
+/**
+ * A process for {@link RemoteDaemons.startProcesses}. A JobManager's `dynamicProperties` are `-D`s
+ * over the cluster's configuration: how the clusters of `ssh-session`, `run -t ssh-per-job|ssh-application`
+ * pass what the hosts' config.yaml never holds (`$internal.` keys: the ResourceManager driver, the application).
+ */
+export type ProcessRequest =
+  | { readonly role: 'jobmanager'; readonly dynamicProperties?: readonly string[] | undefined }
+  | { readonly role: 'taskmanager'; readonly launch: TaskManagerLaunch };
 
 /** A TaskManager to start. */
 export interface TaskManagerLaunch {
@@ -183,10 +189,11 @@ export class RemoteDaemons {
 
   /**
    * Starts a JobManager on `host` with the cluster's configuration. With `ensureNotRunning`,
-   * refuses when processes of this cluster already run there.
+   * refuses when processes of this cluster already run there. `dynamicProperties` (`key=value`)
+   * are given to this JobManager only, over the configuration.
    */
-  async startJobManager(host: HostSpec, options: { ensureNotRunning?: boolean } = {}): Promise<DaemonStartResult> {
-    const [result] = await this.startProcesses(host, [{ role: 'jobmanager' }], options);
+  async startJobManager(host: HostSpec, options: { ensureNotRunning?: boolean; dynamicProperties?: readonly string[] | undefined } = {}): Promise<DaemonStartResult> {
+    const [result] = await this.startProcesses(host, [{ role: 'jobmanager', dynamicProperties: options.dynamicProperties }], options);
     return result ?? failedStart(host, 'jobmanager', undefined, new FlinkTsError('ERR_ILLEGAL_STATE', 'The agent reported no start.'));
   }
 
@@ -208,7 +215,7 @@ export class RemoteDaemons {
     if (requests.length === 0) return [];
     const placement = taskManagerHostProperties(this.configuration, host);
     const processes = requests.map((request): ProcessLaunch => {
-      if (request.role === 'jobmanager') return { daemon: 'standalonesession', launchId: randomUUID(), dynamicProperties: [] };
+      if (request.role === 'jobmanager') return { daemon: 'standalonesession', launchId: randomUUID(), dynamicProperties: [...(request.dynamicProperties ?? [])] };
       const { launch } = request;
       return {
         daemon: 'taskexecutor',
