@@ -6,10 +6,8 @@ import type { ClientOutput } from './cli-output.js';
 import type { RestClusterClient } from './rest-cluster-client.js';
 import { ensureError } from '../core/errors.js';
 import { parseJobId } from '../core/ids.js';
-import { loadClientConfiguration } from './cli-config.js';
 import { EXIT_OK, UsageError, reportError } from './client-errors.js';
-import { jobManagerOverride, restClusterClientFor } from './cluster-address.js';
-import { withCurrentContext } from './contexts.js';
+import { clusterClientFor } from './cluster-address.js';
 
 export interface CancelJobOptions {
   /** The job id as given; checked before anything is sent. */
@@ -35,14 +33,7 @@ export async function cancelJob(options: CancelJobOptions): Promise<number> {
     }
     const client =
       options.client ??
-      restClusterClientFor(
-        await withCurrentContext(
-          loadClientConfiguration({ env: options.env, dynamicProperties: options.dynamicProperties, overrides: [jobManagerOverride(options.jobManager)] }),
-          options.jobManager === undefined,
-          options.env ?? process.env,
-          (line) => output.out(line),
-        ),
-      );
+(await clusterClientFor(options, (line) => output.out(line)));
     output.out(`Cancelling job ${jobId}.`);
     await client.cancelJob(jobId);
     output.out(`Cancelled job ${jobId}.`);

@@ -7,6 +7,8 @@ import type { FlagOverride } from './cli-config.js';
 import { CLIENT_TIMEOUT, JOB_MANAGER_RPC_ADDRESS, REST_ADDRESS, REST_PORT, REST_RETRY_DELAY, REST_RETRY_MAX_ATTEMPTS } from '../config/index.js';
 import { UsageError } from './client-errors.js';
 import { RestClusterClient } from './rest-cluster-client.js';
+import { loadClientConfiguration } from './cli-config.js';
+import { withCurrentContext } from './contexts.js';
 
 export interface ClusterAddress {
   readonly host: string;
@@ -51,4 +53,24 @@ export function restClusterClientFor(configuration: Configuration): RestClusterC
     retries: configuration.get(REST_RETRY_MAX_ATTEMPTS),
     retryDelayMs: configuration.get(REST_RETRY_DELAY),
   });
+}
+
+/** What a command that talks to a cluster (`list`, `cancel`) is given. */
+export interface ClusterCommandOptions {
+  readonly jobManager?: string | undefined;
+  readonly dynamicProperties: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The REST client of the cluster a command addresses: `-m`, else `rest.address`/`rest.port` when
+ * configured, else the current context (checked for liveness and announced).
+ */
+export async function clusterClientFor(options: ClusterCommandOptions, announce: (line: string) => void): Promise<RestClusterClient> {
+  const configuration = loadClientConfiguration({
+    env: options.env,
+    dynamicProperties: options.dynamicProperties,
+    overrides: [jobManagerOverride(options.jobManager)],
+  });
+  return restClusterClientFor(await withCurrentContext(configuration, options.jobManager === undefined, options.env, announce));
 }

@@ -20,7 +20,10 @@ export const runFlags = {
   }),
   target: Flags.string({
     char: 't',
-    summary: 'Where the job runs (execution.target). Available: local, a cluster inside this process; remote, an existing cluster reached through its REST API (-m or rest.address:rest.port).',
+    summary:
+      'Where the job runs (execution.target). Available: local, a cluster inside this process; remote, an existing cluster reached through its REST API (-m or rest.address:rest.port); ' +
+      'ssh-per-job, a cluster on the hosts of conf/masters and conf/workers for this job only, taken down when it ends; ' +
+      "ssh-application, a cluster on those hosts whose JobManager runs the job's main and ends with it.",
     helpValue: '<target>',
   }),
   jobmanager: jobManagerFlag,

@@ -5,10 +5,8 @@
 import type { JobStatus } from '../api/environment/job-client.js';
 import type { ClientOutput } from './cli-output.js';
 import type { JobOverview, RestClusterClient } from './rest-cluster-client.js';
-import { loadClientConfiguration } from './cli-config.js';
 import { EXIT_OK, reportError } from './client-errors.js';
-import { jobManagerOverride, restClusterClientFor } from './cluster-address.js';
-import { withCurrentContext } from './contexts.js';
+import { clusterClientFor } from './cluster-address.js';
 
 export const RUNNING_HEADER = '------------------ Running/Restarting Jobs -------------------';
 export const SCHEDULED_HEADER = '----------------------- Scheduled Jobs -----------------------';
@@ -37,14 +35,7 @@ export async function listJobs(options: ListJobsOptions): Promise<number> {
   try {
     const client =
       options.client ??
-      restClusterClientFor(
-        await withCurrentContext(
-          loadClientConfiguration({ env: options.env, dynamicProperties: options.dynamicProperties, overrides: [jobManagerOverride(options.jobManager)] }),
-          options.jobManager === undefined,
-          options.env ?? process.env,
-          (line) => output.out(line),
-        ),
-      );
+(await clusterClientFor(options, (line) => output.out(line)));
     // Without a selection Flink shows running and scheduled jobs.
     const none = !options.running && !options.scheduled && !options.all;
     const showRunning = none || options.running || options.all;

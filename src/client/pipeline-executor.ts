@@ -6,6 +6,7 @@ import type { JobClient } from '../api/environment/job-client.js';
 import type { StreamGraph } from '../api/graph/stream-graph.js';
 import type { Configuration } from '../config/index.js';
 import type { LogSink } from '../core/logger.js';
+import type { ClientOutput } from './cli-output.js';
 import type { ProgramInfo } from '../runtime/jobgraph/program-info.js';
 import { FlinkTsError } from '../core/errors.js';
 
@@ -16,6 +17,12 @@ export interface PipelineExecutor {
    * `getJobExecutionResult()` rejects with a JobExecutionException when the job fails or is canceled.
    */
   execute(graph: StreamGraph, program: ProgramInfo): Promise<JobClient>;
+  /**
+   * Releases what the executor deployed for its jobs (the clusters of `ssh-per-job`); the
+   * client calls it once the program and its jobs are done, however they ended. Rejects when
+   * something could not be released.
+   */
+  close?(): Promise<void>;
 }
 
 /** What every executor is built from. */
@@ -23,14 +30,22 @@ export interface PipelineExecutorOptions {
   readonly configuration: Configuration;
   /** Where the cluster components log; their default sink when absent. */
   readonly logSink?: LogSink;
+  /** Where FLINK_TS_CONF_DIR, HOME and SSH_AUTH_SOCK come from (targets that deploy clusters). @default process.env */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  /** For progress of targets that deploy clusters. @default stderr */
+  readonly output?: ClientOutput | undefined;
 }
 
-/** Targets that exist today. */
-export const AVAILABLE_TARGETS = ['local', 'remote'] as const;
+/**
+ * Targets that exist today. `ssh-per-job` and `ssh-application` deploy a cluster on the hosts of
+ * conf/masters and conf/workers for the run; sessions started with `flink-ts ssh-session` are
+ * reached through their context (or `-m`), as `remote`.
+ */
+export const AVAILABLE_TARGETS = ['local', 'remote', 'ssh-per-job', 'ssh-application'] as const;
 export type ExecutionTarget = (typeof AVAILABLE_TARGETS)[number];
 
 // Named in the error for an unknown target, so users learn the plan instead of guessing names.
-const PLANNED_TARGETS = 'ssh-*, pool-* arrive with the cluster work';
+const PLANNED_TARGETS = 'pool-* arrive with the cluster work';
 
 function isAvailableTarget(name: string): name is ExecutionTarget {
   return (AVAILABLE_TARGETS as readonly string[]).includes(name);
@@ -56,7 +71,13 @@ export function supportsDetached(target: ExecutionTarget): boolean {
   switch (target) {
     case 'local':
       return false;
+    // The client takes the cluster down when the job ends: it must stay to see that.
+    case 'ssh-per-job':
+      return false;
     case 'remote':
+      return true;
+    // The cluster ends by itself with the application.
+    case 'ssh-application':
       return true;
   }
 }
@@ -72,5 +93,12 @@ export async function createPipelineExecutor(target: ExecutionTarget, options: P
       const { RemoteExecutor } = await import('./remote-executor.js');
       return new RemoteExecutor(options);
     }
+    case 'ssh-per-job': {
+      const { SshPerJobExecutor } = await import('./ssh/ssh-per-job-executor.js');
+      return new SshPerJobExecutor(options);
+    }
+    case 'ssh-application':
+      // The program runs in the JobManager, not through an executor of this client (run-action.ts).
+      throw new FlinkTsError('ERR_ILLEGAL_STATE', 'The ssh-application target runs the program in the JobManager; it has no client-side executor.');
   }
 }

@@ -5,7 +5,8 @@
 import type { Configuration } from '../config/index.js';
 import type { ClientOutput } from './cli-output.js';
 import type { JobOutcome } from './client-session.js';
-import type { ExecutionTarget } from './pipeline-executor.js';
+import type { ExecutionTarget, PipelineExecutor } from './pipeline-executor.js';
+import type { JobArtifact } from './program/job-bundler.js';
 import { EXECUTION_ATTACHED, EXECUTION_TARGET } from '../config/index.js';
 import { ensureError } from '../core/errors.js';
 import { errorChainLines, programExceptionLines } from './cli-output.js';
@@ -87,16 +88,27 @@ async function runJobUnguarded(options: RunJobOptions): Promise<number> {
   const attached = configuration.get(EXECUTION_ATTACHED);
   if (!attached && !supportsDetached(target)) {
     throw new UsageError(
-      `Detached mode (-d) is not available for the '${target}' target: its cluster runs inside this client process and would end with it. ` +
-        'Run attached (without -d), or submit to a cluster with -t remote / -m host:port.',
+      target === 'ssh-per-job'
+        ? "Detached mode (-d) is not available for the 'ssh-per-job' target: the client takes the job's cluster down when the job ends. " +
+            'Run attached (without -d), or use -t ssh-application -d (its cluster ends with the application), or a session (flink-ts ssh-session -d).'
+        : `Detached mode (-d) is not available for the '${target}' target: its cluster runs inside this client process and would end with it. ` +
+            'Run attached (without -d), or submit to a cluster with -t remote / -m host:port.',
     );
   }
   const artifact = await bundleJob(options.jobFile, options.artifactCacheDir === undefined ? {} : { cacheDir: options.artifactCacheDir });
+  if (target === 'ssh-application') {
+    // The program's main runs in the cluster's JobManager, not here.
+    const { runSshApplication } = await import('./ssh/ssh-application.js');
+    const signals = options.signals ?? processSignals;
+    return runSshApplication({ configuration, artifact, jobFile: options.jobFile, args: options.jobArgs, attached, env: options.env, output, signals });
+  }
   const executor = await (options.createExecutor ?? createPipelineExecutor)(target, {
     configuration,
     logSink: fileLogSink(clientLogFile(configuration), (line) => {
       output.err(line);
     }),
+    env: options.env,
+    output,
   });
   const session = new ClientSession({
     executor,
@@ -112,32 +124,64 @@ async function runJobUnguarded(options: RunJobOptions): Promise<number> {
     interrupt.onSignal(signal);
   });
   const stray = watchUnhandledRejections();
+  let code: number;
   try {
-    type ProgramEnd = { readonly kind: 'completed' } | { readonly kind: 'failed'; readonly error: unknown } | { readonly kind: 'interrupted' };
-    const first = await Promise.race<ProgramEnd>([
-      runProgram(artifact.artifactPath, session.context).then(
-        () => ({ kind: 'completed' }),
-        (error: unknown) => ({ kind: 'failed', error }),
-      ),
-      stray.failure.then((error) => ({ kind: 'failed', error: new ProgramInvocationException(error) })),
-      interrupt.done.then(() => ({ kind: 'interrupted' })),
-    ]);
-    // Once interrupted, the interrupt decides how this ends (the program then usually fails
-    // with "Job was cancelled", which is no news to the user who pressed Ctrl-C).
-    if (first.kind === 'interrupted' || interrupt.started) return await interrupt.done;
-    if (first.kind === 'failed') return await failProgram(first.error, session, interrupt, output);
-    if (session.submittedCount === 0) throw new ProgramMissingJobException();
-    const outcomes = await Promise.race([session.awaitJobs(), stray.failure.then(() => undefined), interrupt.done.then(() => undefined)]);
-    if (interrupt.started) return await interrupt.done;
-    // A rejection nobody handles is reported only after the turn it happened in.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (outcomes === undefined || stray.failed) {
-      return await failProgram(new ProgramInvocationException(stray.reason), session, interrupt, output);
-    }
-    return reportUnobservedFailures(session, outcomes, output);
+    code = await driveProgram(artifact, session, interrupt, stray, output);
+  } catch (error) {
+    code = reportError(error, output);
+  } finally {
+    stray.dispose();
+  }
+  try {
+    // Still subscribed to signals: an interrupt now must not end the client before the
+    // executor released what it deployed (ssh-per-job clusters).
+    return await closeExecutor(executor, code, output);
   } finally {
     unsubscribeSignals();
-    stray.dispose();
+  }
+}
+
+/** Runs the program and waits for its jobs (or the interrupt); resolves with the exit code. */
+async function driveProgram(
+  artifact: JobArtifact,
+  session: ClientSession,
+  interrupt: InterruptHandler,
+  stray: ReturnType<typeof watchUnhandledRejections>,
+  output: ClientOutput,
+): Promise<number> {
+  type ProgramEnd = { readonly kind: 'completed' } | { readonly kind: 'failed'; readonly error: unknown } | { readonly kind: 'interrupted' };
+  const first = await Promise.race<ProgramEnd>([
+    runProgram(artifact.artifactPath, session.context).then(
+      () => ({ kind: 'completed' }),
+      (error: unknown) => ({ kind: 'failed', error }),
+    ),
+    stray.failure.then((error) => ({ kind: 'failed', error: new ProgramInvocationException(error) })),
+    interrupt.done.then(() => ({ kind: 'interrupted' })),
+  ]);
+  // Once interrupted, the interrupt decides how this ends (the program then usually fails
+  // with "Job was cancelled", which is no news to the user who pressed Ctrl-C).
+  if (first.kind === 'interrupted' || interrupt.started) return await interrupt.done;
+  if (first.kind === 'failed') return await failProgram(first.error, session, interrupt, output);
+  if (session.submittedCount === 0) throw new ProgramMissingJobException();
+  const outcomes = await Promise.race([session.awaitJobs(), stray.failure.then(() => undefined), interrupt.done.then(() => undefined)]);
+  if (interrupt.started) return await interrupt.done;
+  // A rejection nobody handles is reported only after the turn it happened in.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (outcomes === undefined || stray.failed) {
+    return await failProgram(new ProgramInvocationException(stray.reason), session, interrupt, output);
+  }
+  return reportUnobservedFailures(session, outcomes, output);
+}
+
+/** Lets the executor release what it deployed; a failure to do so makes the run fail. */
+async function closeExecutor(executor: PipelineExecutor, code: number, output: ClientOutput): Promise<number> {
+  if (executor.close === undefined) return code;
+  try {
+    await executor.close();
+    return code;
+  } catch (error) {
+    output.err(ensureError(error).message);
+    return EXIT_FAILURE;
   }
 }
 

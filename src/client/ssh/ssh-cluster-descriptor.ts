@@ -111,7 +111,7 @@ export class SshDeploymentError extends FlinkTsError {
     readonly details: readonly string[] = [],
     options: { cause?: unknown } = {},
   ) {
-    super('ERR_DEPLOYMENT', details.length > 0 ? `${message}\n${details.map((line) => `  ${line}`).join('\n')}` : message, options);
+    super('ERR_REMOTE_EXIT', details.length > 0 ? `${message}\n${details.map((line) => `  ${line}`).join('\n')}` : message, options);
   }
 }
 Object.defineProperty(SshDeploymentError.prototype, 'name', { value: 'SshDeploymentError' });
