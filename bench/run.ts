@@ -7,6 +7,7 @@
 import { wordcountLocal } from './wordcount-local.js';
 import { backpressure } from './backpressure.js';
 import { sshStartup } from './ssh-startup.js';
+import { sshPerJob } from './ssh-per-job.js';
 import { wordcountCluster } from './wordcount-cluster.js';
 import { latency } from './latency.js';
 import { startup } from './startup.js';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   latency,
   startup,
   'ssh-startup': sshStartup,
+  'ssh-per-job': sshPerJob,
 };
 
 const requested = process.argv.slice(2);

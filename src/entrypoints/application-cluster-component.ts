@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Configuration } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
@@ -50,11 +49,15 @@ export class ApplicationClusterComponent implements ClusterComponent {
   }
 
   private async runMain(): Promise<void> {
-    const { artifactPath, args } = this.application;
-    const artifactHash = createHash('sha256').update(readFileSync(artifactPath)).digest('hex');
+    const { args } = this.application;
     const config = this.inner.configuration;
-    this.logger.info(`Running the application ${artifactPath} with arguments ${JSON.stringify(args)}.`);
+    this.logger.info(`Running the application ${this.application.artifactPath} with arguments ${JSON.stringify(args)}.`);
     try {
+      // TaskManagers fetch a job's artifact from the BlobServer by its hash, so the application's
+      // jobs must find it there, as jobs submitted over REST do; main runs from that copy too.
+      const blobs = this.inner.blobServerInstance;
+      const artifactHash = blobs.put(readFileSync(this.application.artifactPath));
+      const artifactPath = blobs.pathOf(artifactHash);
       const run = await runApplication(this.inner.dispatcherInstance, config, { artifactPath, artifactHash }, args, true);
       this.logger.info(`The application finished; its jobs: ${run.jobIds.join(', ')}.`);
     } catch (e) {

@@ -21,10 +21,10 @@ import { JobExecutionException } from '../../api/environment/job-execution-resul
 import { SHUTDOWN_ON_APPLICATION_FINISH } from '../../config/index.js';
 import { deserializeError, ensureError } from '../../core/errors.js';
 import { errorChainLines, jobFinishedLines, submittedLine } from '../cli-output.js';
-import { EXIT_FAILURE, EXIT_OK } from '../client-errors.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../client-errors.js';
 import { toJobExecutionResult } from '../remote-executor.js';
 import { RestClusterClient } from '../rest-cluster-client.js';
-import { deployApplicationCluster, shutdownLines } from './ssh-cluster-descriptor.js';
+import { deployApplicationCluster, shutdownLines, watchTaskManagerStarts } from './ssh-cluster-descriptor.js';
 
 /** How often the application's jobs are looked at. Short: the JobManager ends soon after the last job. */
 const POLL_MS = 100;
@@ -58,12 +58,19 @@ interface TrackedJob {
 /** Runs the application; resolves with the exit code. */
 export async function runSshApplication(options: SshApplicationOptions): Promise<number> {
   const { output, configuration } = options;
+  if (options.attached && !configuration.get(SHUTDOWN_ON_APPLICATION_FINISH)) {
+    // The client follows the application until its JobManager ends, which would then be never.
+    throw new UsageError(
+      'With execution.shutdown-on-application-finish: false the application cluster outlives the application, so an attached client would wait forever. ' +
+        'Run it detached (-d) and stop it with flink-ts stop-cluster -D high-availability.cluster-id=<id>.',
+    );
+  }
   const interrupt = new Interrupt(options.output);
   // Subscribed before anything is deployed: a Ctrl-C during the deployment must not end the
   // client before it took down what it started.
   const unsubscribe = options.signals.subscribe((signal) => interrupt.onSignal(signal));
   try {
-    output.err(`Deploying an application cluster for ${options.jobFile}: its main runs in the JobManager, TaskManagers start on demand.`);
+    output.err(`Running ${options.jobFile} in application mode: its main runs in the JobManager of the cluster, not here.`);
     const cluster = await deployApplicationCluster(configuration, { artifact: options.artifact, args: options.args }, { env: options.env, log: (line) => output.err(line), recordHosts: !options.attached });
     output.err(`Application cluster '${cluster.clusterId}' is up. JobManager Web Interface: ${cluster.restAddress}`);
     if (!options.attached) return await detach(cluster, configuration, output);
@@ -88,6 +95,15 @@ async function detach(cluster: SshCluster, configuration: Configuration, output:
 }
 
 async function follow(cluster: SshCluster, interrupt: Interrupt, output: ClientOutput): Promise<number> {
+  const stopWatching = watchTaskManagerStarts(cluster, (line) => output.err(line));
+  try {
+    return await followJobs(cluster, interrupt, output);
+  } finally {
+    stopWatching();
+  }
+}
+
+async function followJobs(cluster: SshCluster, interrupt: Interrupt, output: ClientOutput): Promise<number> {
   const rest = new RestClusterClient(cluster.restAddress, { timeoutMs: 10_000, retries: 0 });
   const jobs = new Map<string, TrackedJob>();
   let lost = false;
@@ -119,7 +135,8 @@ async function follow(cluster: SshCluster, interrupt: Interrupt, output: ClientO
     lost = !interrupt.started;
     if (lost) output.err(`The JobManager of '${cluster.clusterId}' stopped answering but did not end within ${JOB_MANAGER_EXIT_TIMEOUT_MS / 1000} s; taking the cluster down.`);
   }
-  const application = await reconcileWithLog(cluster, jobs, output);
+  // After Ctrl-C, main failing on its canceled job is no news.
+  const application = await reconcileWithLog(cluster, jobs, output, !interrupt.started);
   const report = await cluster.shutDown();
   const lines = shutdownLines(report, 'application cluster');
   for (const line of [...lines.out, ...lines.err]) output.err(line);
@@ -218,7 +235,7 @@ async function cancelRunning(rest: RestClusterClient, jobs: ReadonlyMap<string, 
  * JobManager can end a few milliseconds after the last job, between two looks), and says
  * whether main itself failed.
  */
-async function reconcileWithLog(cluster: SshCluster, jobs: Map<string, TrackedJob>, output: ClientOutput): Promise<{ failed: boolean }> {
+async function reconcileWithLog(cluster: SshCluster, jobs: Map<string, TrackedJob>, output: ClientOutput, reportMain: boolean): Promise<{ failed: boolean }> {
   const log = await cluster.jobManagerLog(LOG_LINES);
   for (const line of log) {
     const submitted = /Received JobGraph submission '.*' \(([0-9a-f]{32})\)\.$/.exec(line);
@@ -232,6 +249,7 @@ async function reconcileWithLog(cluster: SshCluster, jobs: Map<string, TrackedJo
       job.status = ended?.[2] as JobStatus;
       job.reported = true;
       if (job.status === 'FINISHED') output.out(`Job with JobID ${job.jobId} has finished.`);
+      else if (job.status === 'CANCELED') output.err(`Job with JobID ${job.jobId} has been canceled (CANCELED).`);
       else output.err(`Job with JobID ${job.jobId} ended ${job.status}: see the JobManager's log, ${cluster.jobManagerFiles()[0] ?? ''}`);
     }
   }
@@ -243,6 +261,7 @@ async function reconcileWithLog(cluster: SshCluster, jobs: Map<string, TrackedJo
   }
   const failure = log.findIndex((line) => line.endsWith(' - The application failed.'));
   if (failure === -1) return { failed: false };
+  if (!reportMain) return { failed: true };
   output.err('');
   output.err('------------------------------------------------------------');
   output.err(' The application\'s main failed in the JobManager:');

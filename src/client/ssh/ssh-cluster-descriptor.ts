@@ -31,7 +31,7 @@ import {
 } from '../../config/index.js';
 import { FlinkTsError, ensureError } from '../../core/errors.js';
 import { addedHostsFile, readAddedHosts, recordAddedHost, removeAddedHosts } from '../../launcher/added-hosts.js';
-import { waitForOverview } from '../../launcher/cluster-overview.js';
+import { fetchOverview, waitForOverview } from '../../launcher/cluster-overview.js';
 import type { DaemonStartResult, DaemonStopResult, HostSpec, MasterEntry, RemoteExecutor, WorkerEntry } from '../../launcher/index.js';
 import {
   ClusterRunningError,
@@ -39,7 +39,6 @@ import {
   HostsFileError,
   RemoteDaemons,
   clusterConfiguration,
-  clusterIdOf,
   formatHostSpec,
   readMasters,
   readWorkers,
@@ -124,11 +123,15 @@ export function newClusterId(kind: SshClusterKind): string {
 /**
  * Reads the conf dir's masters and workers and turns the client's configuration into the
  * cluster's: what start-cluster does (the master's address, the cluster secret), plus the
- * cluster id and ports. A cluster id the user set (`-D high-availability.cluster-id=…`) is kept;
- * otherwise a new one is generated, so that per-job clusters never share directories.
+ * cluster id and ports.
+ *
+ * The id is always a new one (`clusterId` only names an existing cluster: an attached session,
+ * a retry). A `high-availability.cluster-id` of the configuration names start-cluster's cluster:
+ * reusing it would put this cluster into that one's directories, and stopping this one would stop
+ * that one's processes.
  * @throws HostsFileError for a missing or malformed hosts file, or no worker host.
  */
-export function planSshCluster(kind: SshClusterKind, clientConfiguration: Configuration, options: SshDeployOptions): SshClusterPlan {
+export function planSshCluster(kind: SshClusterKind, clientConfiguration: Configuration, options: SshDeployOptions, clusterId: string = newClusterId(kind)): SshClusterPlan {
   const env = options.env ?? process.env;
   const confDir = resolveConfDir({ env }).dir;
   const [master, ...otherMasters] = readMasters(confDir);
@@ -140,7 +143,6 @@ export function planSshCluster(kind: SshClusterKind, clientConfiguration: Config
   if (workers.length === 0) {
     throw new HostsFileError(`${confDir}/workers lists no host: the cluster starts its TaskManagers on those hosts, so it needs at least one.`, `${confDir}/workers`);
   }
-  const clusterId = clientConfiguration.has(HA_CLUSTER_ID.key) ? clusterIdOf(clientConfiguration) : newClusterId(kind);
   const portsChosen = !hasConfiguredPorts(clientConfiguration, master);
   const withIds = clientConfiguration.withOverrides({ [HA_CLUSTER_ID.key]: clusterId, ...choosePorts(clientConfiguration, master) }, `${kind} cluster`);
   const configuration = clusterConfiguration(withIds, master, confDir);
@@ -189,6 +191,7 @@ function choosePorts(configuration: Configuration, master: MasterEntry): Record<
 /** A running cluster of this client: where it is, and how to take it down. */
 export class SshCluster {
   private stopping: Promise<SshShutdownReport> | undefined;
+  private readonly reportedFailures = new Set<string>();
 
   private constructor(
     readonly plan: SshClusterPlan,
@@ -258,6 +261,28 @@ export class SshCluster {
     } catch {
       return [];
     }
+  }
+
+  /**
+   * Why the JobManager could not start TaskManagers, from its log: lines the ResourceManager
+   * wrote since the last call (none when it started them all). A JobManager that cannot log in
+   * to the workers otherwise only shows as a job waiting for slots.
+   */
+  async taskManagerStartFailures(): Promise<string[]> {
+    // Once stopping, the connections are closing: asking now would open them again.
+    if (this.stopping !== undefined) return [];
+    const marker = ' - Could not start a TaskManager: ';
+    const fresh: string[] = [];
+    for (const line of await this.jobManagerLog(500)) {
+      const at = line.indexOf(marker);
+      if (at === -1) continue;
+      // The ResourceManager retries: each reason is told once, not once per attempt.
+      const reason = line.slice(at + marker.length);
+      if (this.reportedFailures.has(reason)) continue;
+      this.reportedFailures.add(reason);
+      fresh.push(reason);
+    }
+    return fresh;
   }
 
   /** Where the JobManager's `.log` and `.out` files are, as `host:path`. */
@@ -331,20 +356,54 @@ export interface SshShutdownReport {
   readonly logDirs: readonly string[];
 }
 
+/** How often {@link watchTaskManagerStarts} looks, and how long a cluster may run without TaskManagers before it does. */
+const START_WATCH_INTERVAL_MS = 5_000;
+
+/**
+ * While a client waits for its job: when the cluster still has no TaskManager after a few
+ * seconds, says why the JobManager could not start one (no key the workers accept, flink-ts not
+ * installed there, …), as the JobManager's log tells. Returns the function that stops watching.
+ */
+export function watchTaskManagerStarts(cluster: SshCluster, warn: (line: string) => void): () => void {
+  let checking = false;
+  const timer = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    void (async () => {
+      try {
+        const url = new URL(cluster.restAddress);
+        const overview = await fetchOverview(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port));
+        if (overview.taskmanagers > 0) return;
+        for (const failure of await cluster.taskManagerStartFailures()) warn(`Warning: the JobManager of '${cluster.clusterId}' could not start a TaskManager: ${failure}`);
+      } catch {
+        // The cluster is ending or unreachable: whoever waits for it reports that.
+      } finally {
+        checking = false;
+      }
+    })();
+  }, START_WATCH_INTERVAL_MS);
+  // Never what keeps a client alive.
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Lines for the user about a shutdown: what stopped, where the logs are, and what to do when something is left. */
 export function shutdownLines(report: SshShutdownReport, what: string): { readonly out: string[]; readonly err: string[] } {
-  const jobManagers = report.stops.filter((s) => s.role === 'jobmanager').length;
+  const jobManager = report.stops.some((s) => s.role === 'jobmanager');
   const taskManagers = report.stops.filter((s) => s.role === 'taskmanager').length;
-  const out: string[] = [];
-  const err: string[] = [];
+  const stopped = [...(jobManager ? ['the JobManager'] : []), ...(taskManagers > 0 ? [`${taskManagers} TaskManager(s)`] : [])];
   if (report.ok) {
-    out.push(`Stopped ${what} '${report.clusterId}' (${jobManagers} JobManager, ${taskManagers} TaskManager(s) running at the end); logs are kept: ${report.logDirs.join(', ')}`);
-  } else {
-    err.push(`The ${what} '${report.clusterId}' was not removed everywhere:`);
-    for (const failure of report.failures) err.push(`  ${failure}`);
-    err.push(`Remove what is left with: flink-ts stop-cluster -D high-availability.cluster-id=${report.clusterId}`);
+    const how = stopped.length === 0 ? 'no process was left to stop' : `stopped ${stopped.join(' and ')}`;
+    return { out: [`Removed the ${what} '${report.clusterId}' from its hosts (${how}); logs are kept: ${report.logDirs.join(', ')}`], err: [] };
   }
-  return { out, err };
+  return {
+    out: [],
+    err: [
+      `The ${what} '${report.clusterId}' was not removed everywhere:`,
+      ...report.failures.map((failure) => `  ${failure}`),
+      `Remove what is left with: flink-ts stop-cluster -D high-availability.cluster-id=${report.clusterId}`,
+    ],
+  };
 }
 
 function isPortConflict(result: DaemonStartResult): boolean {
@@ -366,6 +425,8 @@ type BeforeStart = (cluster: SshCluster) => Promise<readonly string[]>;
  */
 async function deploy(initial: SshClusterPlan, clientConfiguration: Configuration, options: SshDeployOptions, beforeStart?: BeforeStart): Promise<SshCluster> {
   let plan = initial;
+  const workers = [...new Set(plan.workers.map((w) => formatHostSpec(w.spec)))].join(', ');
+  options.log(`Deploying the ${plan.kind} cluster '${plan.clusterId}': a JobManager on ${formatHostSpec(plan.masterSpec)}, TaskManagers on demand on ${workers}.`);
   for (let attempt = 1; ; attempt++) {
     const opened = SshCluster.open(plan, options);
     let started: DaemonStartResult;
@@ -381,7 +442,7 @@ async function deploy(initial: SshClusterPlan, clientConfiguration: Configuratio
       const left = await cleanUpAfterFailure(opened);
       if (left.length === 0 && plan.portsChosen && attempt < PORT_ATTEMPTS && isPortConflict(started)) {
         // Same id, other ports; quiet, as the notes were printed the first time.
-        plan = planSshCluster(plan.kind, clientConfiguration.withOverrides({ [HA_CLUSTER_ID.key]: plan.clusterId }), { ...options, log: () => undefined });
+        plan = planSshCluster(plan.kind, clientConfiguration, { ...options, log: () => undefined }, plan.clusterId);
         continue;
       }
       throw new SshDeploymentError(`The JobManager of the ${plan.kind} cluster '${plan.clusterId}' did not start on ${formatHostSpec(plan.masterSpec)}.`, [...started.details, ...left]);
@@ -469,6 +530,6 @@ async function uploadArtifact(cluster: SshCluster, artifact: JobArtifact): Promi
  * with that cluster id, and the REST address a context recorded.
  */
 export function attachSshCluster(clientConfiguration: Configuration, clusterId: string, restAddress: string, options: SshDeployOptions): SshCluster {
-  const plan = planSshCluster('session', clientConfiguration.withOverrides({ [HA_CLUSTER_ID.key]: clusterId }, '-id'), options);
+  const plan = planSshCluster('session', clientConfiguration, options, clusterId);
   return SshCluster.open({ ...plan, restAddress }, options);
 }

@@ -8,6 +8,7 @@
  */
 import type { JobClient, JobStatus } from '../../api/environment/job-client.js';
 import type { JobExecutionResult } from '../../api/environment/job-execution-result.js';
+import { JobExecutionException } from '../../api/environment/job-execution-result.js';
 import type { StreamGraph } from '../../api/graph/stream-graph.js';
 import type { Configuration } from '../../config/index.js';
 import type { ProgramInfo } from '../../runtime/jobgraph/program-info.js';
@@ -16,19 +17,28 @@ import type { PipelineExecutor, PipelineExecutorOptions } from '../pipeline-exec
 import type { CompletedJobResult } from '../rest-cluster-client.js';
 import type { SshCluster, SshShutdownReport } from './ssh-cluster-descriptor.js';
 import { CLIENT_TIMEOUT, REST_RETRY_DELAY, REST_RETRY_MAX_ATTEMPTS } from '../../config/index.js';
+import { FlinkTsError } from '../../core/errors.js';
 import { RemoteExecutor, RemoteJobClient, toJobExecutionResult } from '../remote-executor.js';
 import { RestClusterClient } from '../rest-cluster-client.js';
-import { deployPerJobCluster, shutdownLines } from './ssh-cluster-descriptor.js';
+import { deployPerJobCluster, shutdownLines, watchTaskManagerStarts } from './ssh-cluster-descriptor.js';
 
 /**
  * The job's result is polled more often than for a session (100 ms growing to 1 s there): the
  * cluster's end waits for it, and a per-job run is usually a short job someone waits for.
  */
-const RESULT_POLL = { initialDelayMs: 50, maxDelayMs: 250 } as const;
+const RESULT_POLL = { initialDelayMs: 50, maxDelayMs: 100 } as const;
+/**
+ * How long a canceled job may take to be CANCELED before its cluster is taken down anyway: a
+ * cancellation the cluster never completes must not keep the client, and the cluster, forever.
+ */
+const CANCEL_TIMEOUT_MS = 30_000;
 
 export class SshPerJobExecutor implements PipelineExecutor {
   private readonly clusters = new Set<SshCluster>();
+  /** Deployments under way: close() waits for them, so that it can take their clusters down too. */
+  private readonly deployments = new Set<Promise<SshCluster>>();
   private readonly teardowns: Promise<SshShutdownReport>[] = [];
+  private closed = false;
   private readonly configuration: Configuration;
   private readonly env: NodeJS.ProcessEnv;
   private readonly output: ClientOutput;
@@ -42,8 +52,21 @@ export class SshPerJobExecutor implements PipelineExecutor {
 
   async execute(graph: StreamGraph, program: ProgramInfo): Promise<JobClient> {
     const note = (line: string): void => this.output.err(line);
-    const cluster = await deployPerJobCluster(this.configuration, { env: this.env, log: note });
+    if (this.closed) throw new FlinkTsError('ERR_ILLEGAL_STATE', 'The client is shutting down; no further per-job cluster is deployed.');
+    const deployment = deployPerJobCluster(this.configuration, { env: this.env, log: note });
+    this.deployments.add(deployment);
+    let cluster: SshCluster;
+    try {
+      cluster = await deployment;
+    } finally {
+      this.deployments.delete(deployment);
+    }
     this.clusters.add(cluster);
+    if (this.closed) {
+      // close() ran while this cluster was being deployed (a second Ctrl-C): it is not used.
+      await this.tearDown(cluster);
+      throw new FlinkTsError('ERR_ILLEGAL_STATE', 'The client is shutting down; the per-job cluster was taken down again.');
+    }
     note(`Per-job cluster '${cluster.clusterId}' is up, TaskManagers start on demand. JobManager Web Interface: ${cluster.restAddress}`);
     try {
       const rest = new RestClusterClient(cluster.restAddress, {
@@ -52,7 +75,11 @@ export class SshPerJobExecutor implements PipelineExecutor {
         retryDelayMs: this.configuration.get(REST_RETRY_DELAY),
       });
       const submitted = await new RemoteExecutor({ configuration: this.configuration, client: rest }).execute(graph, program);
-      return new PerJobClient(rest, submitted.jobId, () => this.tearDown(cluster));
+      const stopWatching = watchTaskManagerStarts(cluster, note);
+      return new PerJobClient(rest, submitted.jobId, note, () => {
+        stopWatching();
+        return this.tearDown(cluster);
+      });
     } catch (error) {
       // Not submitted: nothing will ever end the cluster but this.
       await this.tearDown(cluster);
@@ -65,6 +92,10 @@ export class SshPerJobExecutor implements PipelineExecutor {
    * still running) and waits for all teardowns. Rejects when something is left on a host.
    */
   async close(): Promise<void> {
+    this.closed = true;
+    // A deployment that fails cleans up after itself; one that succeeds is taken down here.
+    const deployed = await Promise.allSettled([...this.deployments]);
+    for (const result of deployed) if (result.status === 'fulfilled') this.clusters.add(result.value);
     for (const cluster of this.clusters) void this.tearDown(cluster);
     const reports = await Promise.all(this.teardowns);
     const failed = reports.filter((r) => !r.ok);
@@ -73,6 +104,7 @@ export class SshPerJobExecutor implements PipelineExecutor {
     }
   }
 
+  // Idempotent per cluster: the job's end and close() may both ask.
   private tearDown(cluster: SshCluster): Promise<SshShutdownReport> {
     if (!this.clusters.delete(cluster)) return cluster.shutDown();
     const teardown = cluster.shutDown().then((report) => {
@@ -95,27 +127,27 @@ class PerJobClient implements JobClient {
   private readonly result: Promise<JobExecutionResult>;
   private collecting = 0;
   private ended = false;
+  /** Wakes collect loops waiting between polls: the job's end means their last batch is ready. */
+  private readonly wakers = new Set<() => void>();
+  private abandon: (error: Error) => void = () => undefined;
+  private cancelTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    rest: RestClusterClient,
+    private readonly rest: RestClusterClient,
     readonly jobId: string,
+    private readonly note: (line: string) => void,
     private readonly tearDown: () => Promise<SshShutdownReport>,
   ) {
     this.remote = new RemoteJobClient(rest, jobId);
+    const abandoned = new Promise<never>((_, reject) => (this.abandon = reject));
     // Asked for at once: the cluster must end when the job ends, even if nobody waits for it.
-    const completed = rest.waitForJobResult(jobId, RESULT_POLL).then(
-      (result) => {
-        this.ended = true;
-        this.maybeTearDown();
-        return result;
-      },
-      (error: unknown) => {
-        // The cluster did not answer (gone, unreachable): it is of no use anymore either.
-        this.ended = true;
-        this.maybeTearDown();
-        throw error;
-      },
-    );
+    const completed = Promise.race([rest.waitForJobResult(jobId, RESULT_POLL), abandoned]).finally(() => {
+      // Also when the cluster did not answer (gone, unreachable) or was given up: it is of no use anymore.
+      this.ended = true;
+      clearTimeout(this.cancelTimer);
+      for (const wake of this.wakers) wake();
+      this.maybeTearDown();
+    });
     this.result = completed.then((result: CompletedJobResult) => toJobExecutionResult(result));
     // Observed by whoever asks; a rejection before that must not count as unhandled.
     this.result.catch(() => undefined);
@@ -125,24 +157,57 @@ class PerJobClient implements JobClient {
     return this.remote.getJobStatus();
   }
 
-  cancel(): Promise<void> {
+  async cancel(): Promise<void> {
     // A job that already ended has nothing to cancel, and its cluster may be gone already.
-    if (this.ended) return Promise.resolve();
-    return this.remote.cancel();
+    if (this.ended) return;
+    await this.remote.cancel();
+    this.cancelTimer ??= setTimeout(() => {
+      this.note(`Job ${this.jobId} was not CANCELED within ${CANCEL_TIMEOUT_MS / 1000} s of its cancellation; taking its cluster down anyway.`);
+      this.abandon(new JobExecutionException(this.jobId, 'CANCELED', `Job was cancelled, but did not confirm it within ${CANCEL_TIMEOUT_MS / 1000} s; its cluster was taken down.`));
+    }, CANCEL_TIMEOUT_MS);
   }
 
   getJobExecutionResult(): Promise<JobExecutionResult> {
     return this.result;
   }
 
+  /**
+   * Polls the collect sink as the remote target does, but at the pace of {@link RESULT_POLL},
+   * and at once when the job ends: the cluster is taken down right after the last batch.
+   */
   async getCollectedResults(operatorId: string, limit?: number): Promise<unknown[]> {
     this.collecting++;
     try {
-      return await this.remote.getCollectedResults(operatorId, limit);
+      const values: unknown[] = [];
+      let delay: number = RESULT_POLL.initialDelayMs;
+      for (;;) {
+        const answer = await this.rest.collectResults(this.jobId, operatorId, { offset: values.length, ...(limit === undefined ? {} : { limit }) });
+        values.push(...answer.values);
+        if (answer.jobEnded || (limit !== undefined && values.length >= limit)) return values;
+        if (answer.values.length > 0) {
+          delay = RESULT_POLL.initialDelayMs;
+          continue;
+        }
+        await this.sleepUnlessEnded(delay);
+        delay = Math.min(RESULT_POLL.maxDelayMs, delay * 2);
+      }
     } finally {
       this.collecting--;
       this.maybeTearDown();
     }
+  }
+
+  private sleepUnlessEnded(ms: number): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
   }
 
   private maybeTearDown(): void {

@@ -93,34 +93,56 @@ async function startSession(options: SshSessionOptions): Promise<number> {
   try {
     const cluster = await deploySessionCluster(configuration, { env: options.env, log: (line) => output.err(line), recordHosts: true });
     if (interrupted !== undefined) return await stop(cluster, undefined, contexts, output);
-    const name = options.name ?? `ssh-${cluster.clusterId}`;
-    const context: ClusterContext = { name, target: 'ssh-session', restAddress: cluster.restAddress, clusterId: cluster.clusterId, createdAt: Date.now() };
-    contexts.save(context);
-    const plan = cluster.plan;
-    const workers = [...new Set(plan.workers.map((w) => formatHostSpec(w.spec)))].join(', ');
-    const slots = plan.configuration.get(NUM_TASK_SLOTS);
-    output.out(
-      `Session cluster '${cluster.clusterId}' is running: the JobManager on ${plan.master.host}; TaskManagers with ${slots} slot(s) each start on demand on ${workers} ` +
-        `and stop after ${formatDuration(plan.configuration.get(TASK_MANAGER_TIMEOUT))} idle.`,
-    );
-    output.out(`JobManager Web Interface: ${cluster.restAddress}`);
-    output.out(`Saved as context '${name}', now the current one: \`flink-ts run <job file>\`, \`list\` and \`cancel\` use it.`);
-    if (options.detached) {
-      await cluster.detach();
-      output.out('The session runs detached. Stop it with:');
-      output.out(`  echo stop | flink-ts ssh-session -id ${cluster.clusterId}`);
-      output.out(`or: flink-ts stop-cluster -D high-availability.cluster-id=${cluster.clusterId}   (then: flink-ts context remove ${name})`);
-      return EXIT_OK;
+    try {
+      return await announce(cluster, contexts, options, (handler) => (onSignal = handler));
+    } catch (error) {
+      // E.g. the contexts file cannot be written: a session nobody can find must not stay.
+      const code = reportError(error, output);
+      await stop(cluster, undefined, contexts, output);
+      return code;
     }
-    return await interact(cluster, context, contexts, options, true, (handler) => (onSignal = handler));
   } finally {
     unsubscribe();
   }
 }
 
+/** Saves the context and says where the session is; then detaches, or stays in the foreground. */
+async function announce(
+  cluster: SshCluster,
+  contexts: ContextStore,
+  options: SshSessionOptions,
+  onSignal: (handler: (signal: InterruptSignal) => void) => void,
+): Promise<number> {
+  const { output } = options;
+  const name = options.name ?? `ssh-${cluster.clusterId}`;
+  const context: ClusterContext = { name, target: 'ssh-session', restAddress: cluster.restAddress, clusterId: cluster.clusterId, createdAt: Date.now() };
+  contexts.save(context);
+  const plan = cluster.plan;
+  const workers = [...new Set(plan.workers.map((w) => formatHostSpec(w.spec)))].join(', ');
+  const slots = plan.configuration.get(NUM_TASK_SLOTS);
+  output.out(
+    `Session cluster '${cluster.clusterId}' is running: the JobManager on ${plan.master.host}; TaskManagers with ${slots} slot(s) each start on demand on ${workers} ` +
+      `and stop after ${formatDuration(plan.configuration.get(TASK_MANAGER_TIMEOUT))} idle.`,
+  );
+  output.out(`JobManager Web Interface: ${cluster.restAddress}`);
+  output.out(`Saved as context '${name}', now the current one: \`flink-ts run <job file>\`, \`list\` and \`cancel\` use it.`);
+  if (options.detached) {
+    await cluster.detach();
+    output.out('The session runs detached. Stop it with:');
+    output.out(`  echo stop | flink-ts ssh-session -id ${cluster.clusterId}`);
+    output.out(`or: flink-ts stop-cluster -D high-availability.cluster-id=${cluster.clusterId}   (then: flink-ts context remove ${name})`);
+    return EXIT_OK;
+  }
+  return await interact(cluster, context, contexts, options, true, onSignal);
+}
+
 /** A name in use by a session that still answers is refused: its context would be lost. */
 async function checkNameFree(contexts: ContextStore, name: string, output: ClientOutput): Promise<void> {
-  checkName(name);
+  try {
+    checkName(name);
+  } catch (error) {
+    throw new UsageError(`-nm: ${ensureError(error).message}`);
+  }
   const existing = contexts.get(name);
   if (existing === undefined) return;
   try {
@@ -196,6 +218,8 @@ async function interact(
   });
 
   let failures = 0;
+  // Not unref'd: with stdin closed, this timer is what keeps the attached client (and its
+  // promise to stop the cluster on Ctrl-C) alive.
   const watch = setInterval(() => {
     void checkContextAlive(context, WATCH_INTERVAL_MS).then(
       () => (failures = 0),
@@ -207,7 +231,6 @@ async function interact(
       },
     );
   }, WATCH_INTERVAL_MS);
-  watch.unref();
 
   const ending = await ended;
   clearInterval(watch);

@@ -73,6 +73,12 @@ export class JobManagerComponent implements ClusterComponent {
     return this.config;
   }
 
+  /** The BlobServer, once started: application mode stores its artifact there for the TaskManagers. */
+  get blobServerInstance(): BlobServer {
+    if (this.blobs === undefined) throw new Error('The JobManager has not been started.');
+    return this.blobs;
+  }
+
   /** Where clients reach the REST API (`http://host:port`). */
   get restAddress(): string | undefined {
     return this.rest === undefined ? undefined : `http://${this.config.get(REST_BIND_ADDRESS) ?? DEFAULT_BIND_HOST}:${this.rest.port}`;

@@ -273,7 +273,7 @@ test('an unknown target is a usage error naming the available targets', async ()
   const run = options('print-elements.ts', new TestingExecutor(() => undefined), { target: 'yarn-session' });
   assert.equal(await runJob(run), 2);
   assert.deepEqual(run.output.stderr, [
-    "Unknown target 'yarn-session'. Available targets: local, remote (ssh-*, pool-* arrive with the cluster work).",
+    "Unknown target 'yarn-session'. Available targets: local, remote, ssh-per-job, ssh-application (pool-* arrive with the cluster work).",
   ]);
 });
 
