@@ -18,6 +18,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { homedir } from 'node:os';
 import type { Configuration } from '../../config/index.js';
 import {
@@ -31,7 +32,7 @@ import {
 } from '../../config/index.js';
 import { FlinkTsError, ensureError } from '../../core/errors.js';
 import { addedHostsFile, readAddedHosts, recordAddedHost, removeAddedHosts } from '../../launcher/added-hosts.js';
-import { fetchOverview, waitForOverview } from '../../launcher/cluster-overview.js';
+import { fetchOverview } from '../../launcher/cluster-overview.js';
 import type { DaemonStartResult, DaemonStopResult, HostSpec, MasterEntry, RemoteExecutor, WorkerEntry } from '../../launcher/index.js';
 import {
   ClusterRunningError,
@@ -311,20 +312,26 @@ export class SshCluster {
     await this.daemons.close();
   }
 
+  /**
+   * The JobManager first, then every host. Stopping a TaskManager while the JobManager runs
+   * makes its ResourceManager release that TaskManager over SSH without waiting for it, and that
+   * command can reach the host after its files were removed, and create them again. A JobManager
+   * that stops releases all of its TaskManagers itself and waits for that before it exits; the
+   * second round then finds only what it could not stop, and removes every host's files.
+   */
   private async stopEverywhere(): Promise<SshShutdownReport> {
     try {
       const hosts = this.hosts;
-      let reports = await Promise.all(hosts.map((h) => this.daemons.stopAllAndCleanUp(h.spec, { jobManager: h.jobManager })));
-      // A host whose clean-up found a process still running: the JobManager's ResourceManager
-      // started a TaskManager there while everything stopped. The JobManager is gone by now
-      // (its host's stop waited for it), so a second round finds the last ones.
-      const again = reports.filter((r) => !r.cleanedUp && r.error instanceof ClusterRunningError);
-      if (again.length > 0) {
-        const retried = new Map(await Promise.all(again.map(async (r) => [r, await this.daemons.stopAllAndCleanUp(r.host, { jobManager: true })] as const)));
-        reports = reports.map((first) => {
-          const second = retried.get(first);
-          return second === undefined ? first : { ...second, stops: [...first.stops.filter((s) => s.ok), ...second.stops] };
-        });
+      const workers = hosts.filter((h) => !h.jobManager);
+      // Meanwhile the connections to the workers are opened: the second round then pays no handshake.
+      const warm = Promise.all(workers.map((h) => this.executors.run(h.spec, (executor) => executor.exec(shScript(':'), { timeoutMs: 10_000 })).catch(() => undefined)));
+      const master = await this.daemons.stopAndCleanUp(this.plan.masterSpec, [{ role: 'jobmanager' }]);
+      await warm;
+      let reports = [master, ...(await Promise.all(workers.map((h) => this.daemons.stopAllAndCleanUp(h.spec, { jobManager: false }))))];
+      if (!master.cleanedUp && master.error instanceof ClusterRunningError) {
+        // TaskManagers the JobManager did not stop (it could not reach them, or it was gone already).
+        const second = await this.daemons.stopAllAndCleanUp(this.plan.masterSpec, { jobManager: true });
+        reports = [{ ...second, stops: [...master.stops.filter((s) => s.ok), ...second.stops] }, ...reports.slice(1)];
       }
       const failed = reports.filter((r) => r.error !== undefined || !r.cleanedUp || r.stops.some((s) => !s.ok));
       if (failed.length === 0) removeAddedHosts(this.plan.hostsRecord);
@@ -387,15 +394,9 @@ export function watchTaskManagerStarts(cluster: SshCluster, warn: (line: string)
   return () => clearInterval(timer);
 }
 
-/** Lines for the user about a shutdown: what stopped, where the logs are, and what to do when something is left. */
+/** Lines for the user about a shutdown: where the logs are, or what is left and how to remove it. */
 export function shutdownLines(report: SshShutdownReport, what: string): { readonly out: string[]; readonly err: string[] } {
-  const jobManager = report.stops.some((s) => s.role === 'jobmanager');
-  const taskManagers = report.stops.filter((s) => s.role === 'taskmanager').length;
-  const stopped = [...(jobManager ? ['the JobManager'] : []), ...(taskManagers > 0 ? [`${taskManagers} TaskManager(s)`] : [])];
-  if (report.ok) {
-    const how = stopped.length === 0 ? 'no process was left to stop' : `stopped ${stopped.join(' and ')}`;
-    return { out: [`Removed the ${what} '${report.clusterId}' from its hosts (${how}); logs are kept: ${report.logDirs.join(', ')}`], err: [] };
-  }
+  if (report.ok) return { out: [`Removed the ${what} '${report.clusterId}' from its hosts; logs are kept: ${report.logDirs.join(', ')}`], err: [] };
   return {
     out: [],
     err: [
@@ -448,17 +449,54 @@ async function deploy(initial: SshClusterPlan, clientConfiguration: Configuratio
       throw new SshDeploymentError(`The JobManager of the ${plan.kind} cluster '${plan.clusterId}' did not start on ${formatHostSpec(plan.masterSpec)}.`, [...started.details, ...left]);
     }
     const cluster = opened.withJobManager(started);
-    const url = new URL(plan.restAddress);
-    const ready = await waitForOverview(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port), () => true, REST_READY_TIMEOUT_MS);
-    if (ready.kind !== 'ready') {
+    const ready = await waitForRest(cluster);
+    // An application whose main ended at once (it threw) takes its JobManager with it: the
+    // client learns how from the JobManager's log, as for any application.
+    if (ready.kind === 'ended' && plan.kind === 'application') return cluster;
+    if (ready.kind === 'ended') {
+      const log = await cluster.jobManagerLog(20);
+      const left = await cleanUpAfterFailure(cluster);
+      throw new SshDeploymentError(`The JobManager of the ${plan.kind} cluster '${plan.clusterId}' ended right after its start on ${formatHostSpec(plan.masterSpec)}; the end of its log:`, [...log, ...left]);
+    }
+    if (ready.kind === 'timeout') {
       const left = await cleanUpAfterFailure(cluster);
       throw new SshDeploymentError(
-        `The JobManager of the ${plan.kind} cluster '${plan.clusterId}' started on ${formatHostSpec(plan.masterSpec)}, but its REST endpoint ${plan.restAddress} did not answer within ${REST_READY_TIMEOUT_MS / 1000} s (${ready.lastError ?? 'no answer'}); the cluster was stopped again. Check rest.address and rest.bind-address.`,
+        `The JobManager of the ${plan.kind} cluster '${plan.clusterId}' started on ${formatHostSpec(plan.masterSpec)}, but its REST endpoint ${plan.restAddress} did not answer within ${REST_READY_TIMEOUT_MS / 1000} s (${ready.lastError}); the cluster was stopped again. Check rest.address and rest.bind-address.`,
         left,
       );
     }
     if (options.recordHosts === true) cluster.recordHosts();
     return cluster;
+  }
+}
+
+/**
+ * Waits until the JobManager's REST endpoint answers (it listens once the JobManager reported
+ * its start, so this is quick), or the JobManager is gone: refused connections are looked into
+ * on the master, once a second.
+ */
+async function waitForRest(cluster: SshCluster): Promise<{ readonly kind: 'ready' | 'ended' } | { readonly kind: 'timeout'; readonly lastError: string }> {
+  const url = new URL(cluster.restAddress);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const began = Date.now();
+  let lastError = 'no answer';
+  let lastLook = began;
+  let delay = 20;
+  for (;;) {
+    try {
+      await fetchOverview(host, Number(url.port));
+      return { kind: 'ready' };
+    } catch (error) {
+      lastError = ensureError(error).message;
+    }
+    if (Date.now() - lastLook >= 1_000) {
+      lastLook = Date.now();
+      // A master that cannot be asked says nothing: keep waiting for the endpoint.
+      if (!(await cluster.jobManagerAlive().catch(() => true))) return { kind: 'ended' };
+    }
+    if (Date.now() - began >= REST_READY_TIMEOUT_MS) return { kind: 'timeout', lastError };
+    await sleep(delay);
+    delay = Math.min(delay * 2, 250);
   }
 }
 

@@ -2,6 +2,7 @@
  * The daemon launcher called in-process, from the sources (so it launches `.ts` mains through
  * tsx), with the fixture main for the failure paths and the TaskManager's own main once.
  */
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -156,7 +157,9 @@ describe('daemon launcher', () => {
     assert.ok(pid !== undefined);
     assert.equal(await stopDaemon({ ...options, stopTimeoutMs: 1000 }), 0, output.stderr);
     assert.match(output.stderr, new RegExp(`The ${DAEMON} daemon \\(pid: ${pid}\\) did not stop within 1 s after SIGTERM; killing it \\(SIGKILL\\)\\.`));
-    assert.ok(isGone(pid));
+    // The launcher counts a killed process as stopped once it is a zombie; the kernel may take a
+    // moment more to reap it, so wait for that with a deadline instead of checking once.
+    await eventually(() => isGone(pid), `process ${pid} to be gone`, 5000);
   });
 
   test('an invalid -D fails before anything is started', async () => {
