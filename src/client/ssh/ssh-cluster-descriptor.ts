@@ -18,6 +18,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { homedir } from 'node:os';
 import type { Configuration } from '../../config/index.js';
@@ -323,6 +324,10 @@ export class SshCluster {
     try {
       const hosts = this.hosts;
       const workers = hosts.filter((h) => !h.jobManager);
+      // Asked over REST first, the JobManager shuts down (the same way as on SIGTERM) while the
+      // agent that waits for it starts on the master. Only a JobManager this client started, and
+      // only when the address still is this cluster's: another cluster may have its port by now.
+      if (this.jobManager !== undefined) await requestShutdown(this.restAddress, this.clusterId);
       // Meanwhile the connections to the workers are opened: the second round then pays no handshake.
       const warm = Promise.all(workers.map((h) => this.executors.run(h.spec, (executor) => executor.exec(shScript(':'), { timeoutMs: 10_000 })).catch(() => undefined)));
       const master = await this.daemons.stopAndCleanUp(this.plan.masterSpec, [{ role: 'jobmanager' }]);
@@ -347,6 +352,33 @@ export class SshCluster {
     } finally {
       await this.daemons.close();
     }
+  }
+}
+
+/**
+ * `DELETE /cluster` (Flink's shutDownCluster) when `GET /jobmanager/config` names `clusterId`:
+ * answered at once, the JobManager goes down right after. Never rejects: the agent's stop that
+ * follows is what counts.
+ */
+async function requestShutdown(restAddress: string, clusterId: string): Promise<void> {
+  const call = (method: 'GET' | 'DELETE', path: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest(`${restAddress}${path}`, { method, agent: false, timeout: 2_000, headers: { 'Content-Length': 0 } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`HTTP ${res.statusCode ?? '?'}`))));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end();
+    });
+  try {
+    const entries = JSON.parse(await call('GET', '/jobmanager/config')) as { key: string; value: string }[];
+    if (!entries.some((e) => e.key === HA_CLUSTER_ID.key && e.value === clusterId)) return;
+    await call('DELETE', '/cluster');
+  } catch {
+    // Gone already, or not answering: the stop on the master finds out.
   }
 }
 
