@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs node's test runner (through tsx) over every *.test.ts below the given folders.
-// Node 20's `node --test` does not expand globs, so the file list is built here.
+// Node 20's `node --test` does not expand globs, so the file list is built here. A root may also
+// be a single test file.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ function collect(dir, out) {
 }
 
 const roots = process.argv.slice(2);
-const files = roots.flatMap((root) => collect(root, []));
+const files = roots.flatMap((root) => (statSync(root).isDirectory() ? collect(root, []) : [root]));
 if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);

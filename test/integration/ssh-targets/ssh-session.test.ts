@@ -121,6 +121,29 @@ describe('ssh-session on two sshd hosts', () => {
     assert.deepEqual(fx().contexts(), { contexts: {} });
   });
 
+  test('resourcemanager.ssh.max-taskmanagers-per-host=1: a job needing three slots gets one TaskManager per host and fails', async () => {
+    const started = await fx().cli('ssh-session', '-d', '-nm', 'limited', '-D', 'resourcemanager.ssh.max-taskmanagers-per-host=1', '-D', 'slot.request.timeout=8 s');
+    assert.equal(started.code, 0, describeResult(started));
+    const id = clusterIdIn(started.stdout, 'Session');
+    const address = /^JobManager Web Interface: (\S+)$/m.exec(started.stdout)?.[1] ?? '';
+    try {
+      // Two worker hosts, one slot per TaskManager, at most one TaskManager per host: two slots for three subtasks.
+      const result = await fx().cli('run', '-p', '3', WORD_COUNT);
+      assert.equal(result.code, 1, describeResult(result));
+      assert.match(result.stderr, /Could not acquire the minimum required resources: the job needs 3 slots, 2 were offered within slot\.request\.timeout\./);
+      const registered = (await getJson<{ taskmanagers: TaskManagerInfo[] }>(`${address}/taskmanagers`)).taskmanagers;
+      assert.deepEqual(registered.map((tm) => tm.path.split(':')[0]).sort(), ['127.0.0.2', '127.0.0.3']);
+      assert.deepEqual(fx().daemons(id).filter((d) => d.role === 'taskmanager').map((d) => d.host).sort(), ['127.0.0.2', '127.0.0.3']);
+    } finally {
+      const attach = fx().start(['ssh-session', '-id', id], { stdin: true });
+      attach.child.stdin?.end('stop\n');
+      const stopped = await exitWithin(attach);
+      assert.equal(stopped.code, 0, describeResult(stopped));
+    }
+    fx().assertRemoved(id);
+    assert.deepEqual(fx().contexts(), { contexts: {} });
+  });
+
   test('an attached session: yarn-session flags reach the configuration; SIGTERM stops the cluster and removes its context', async () => {
     const session = fx().start(['ssh-session', '-s', '2', '-tm', '1024']);
     await session.waitForOutput(/Type 'stop' or 'quit'/, 60_000);
