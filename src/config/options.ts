@@ -506,6 +506,91 @@ export const BLOB_SERVER_PORT = stringOption(
   'Port or port range of the blob server that distributes job artifacts; 0 picks a free port.',
 );
 
+// ---------------------------------------------------------------------------------------------- PoolOptions
+
+export const POOL_REDIS_URL = stringOption(
+  'pool.redis-url',
+  'redis://127.0.0.1:6379',
+  'Redis of the resource pool: `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS.',
+);
+export const POOL_REDIS_PASSWORD = stringOption(
+  'pool.redis-password',
+  undefined,
+  'Password for the pool\'s Redis when it is not in `pool.redis-url`.',
+);
+export const POOL_REDIS_TLS_CA_FILE = stringOption(
+  'pool.redis-tls.ca-file',
+  undefined,
+  'PEM file of the certificate authority that signed the Redis server\'s certificate (with `rediss://`).',
+);
+export const POOL_NAME = stringOption(
+  'pool.name',
+  'default',
+  'Name of the pool: its keys live under `flink-ts:pool:<name>:` in Redis, so several pools can share one Redis.',
+);
+export const POOL_LEASE_TTL = durationOption(
+  'pool.lease.ttl',
+  '10 s',
+  'Time after which a lease whose owner stopped heartbeating expires and its capacity returns to the pool.',
+);
+export const POOL_HEARTBEAT_INTERVAL = durationOption(
+  'pool.heartbeat.interval',
+  '1 s',
+  'Interval at which agents, JobManagers and attached clients renew their leases.',
+);
+export const POOL_APPLICATION_ID = stringOption(
+  'pool.application.id',
+  undefined,
+  'Pool application to attach to, as `yarn.application.id` (e.g. `application_1700000000000_0001`).',
+);
+export const POOL_APPLICATION_NAME = stringOption(
+  'pool.application.name',
+  undefined,
+  'Name of a pool application, shown by `flink-ts pool apps`; defaults to the session or job name.',
+);
+export const POOL_APPLICATION_QUEUE = stringOption(
+  'pool.application.queue',
+  'default',
+  'Queue a pool application is submitted to, as `yarn.application.queue`.',
+);
+export const POOL_APPLICATION_NODE_LABEL = stringOption(
+  'pool.application.node-label',
+  undefined,
+  'Label that pool hosts must carry to run the application\'s containers, as `yarn.application.node-label`.',
+);
+export const POOL_QUEUES_FILE = stringOption(
+  'pool.queues-file',
+  undefined,
+  'Queue definitions that `flink-ts pool queues apply` loads; defaults to `pool-queues.yaml` in the conf dir.',
+);
+export const POOL_AGENT_SLOTS = intOption(
+  'pool.agent.slots',
+  undefined,
+  'Task slots an agent offers to the pool; defaults to the number of cores of its host.',
+  { min: 0 },
+);
+export const POOL_AGENT_MEMORY = memoryOption(
+  'pool.agent.memory',
+  undefined,
+  'Memory an agent offers to the pool; defaults to 80 % of the memory of its host.',
+);
+export const POOL_AGENT_LABELS = listOption(
+  'pool.agent.labels',
+  [],
+  'Labels of an agent\'s host, which applications select with `pool.application.node-label`.',
+);
+export const POOL_AGENT_WORK_DIR = stringOption(
+  'pool.agent.work-dir',
+  undefined,
+  'Directory where an agent keeps the working directories and logs of its containers; defaults to `~/.flink-ts/pool-agent/<host>`.',
+);
+export const POOL_AGENT_REST_PORT = intOption(
+  'pool.agent.rest.port',
+  0,
+  'Port of the agent\'s REST endpoint that serves container logs; 0 picks a free port.',
+  PORT,
+);
+
 // ------------------------------------------------------------------------------------------ LauncherOptions
 
 export const SSH_USER = stringOption(
@@ -983,6 +1068,27 @@ export const OPTION_GROUPS: readonly OptionGroup[] = Object.freeze([
       RESTART_EXPONENTIAL_RESET_THRESHOLD,
       RESTART_EXPONENTIAL_JITTER,
       RESTART_EXPONENTIAL_ATTEMPTS,
+    ],
+  },
+  {
+    name: 'PoolOptions',
+    options: [
+      POOL_REDIS_URL,
+      POOL_REDIS_PASSWORD,
+      POOL_REDIS_TLS_CA_FILE,
+      POOL_NAME,
+      POOL_LEASE_TTL,
+      POOL_HEARTBEAT_INTERVAL,
+      POOL_APPLICATION_ID,
+      POOL_APPLICATION_NAME,
+      POOL_APPLICATION_QUEUE,
+      POOL_APPLICATION_NODE_LABEL,
+      POOL_QUEUES_FILE,
+      POOL_AGENT_SLOTS,
+      POOL_AGENT_MEMORY,
+      POOL_AGENT_LABELS,
+      POOL_AGENT_WORK_DIR,
+      POOL_AGENT_REST_PORT,
     ],
   },
   {
