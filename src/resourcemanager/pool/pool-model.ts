@@ -148,6 +148,8 @@ export interface ResourcePoolApi {
   registerHost(host: HostRegistration): Promise<void>;
   /** Renews the host's lease; resolves with the ids of the containers that should run on it. Throws HOST_UNKNOWN when the pool lost it (register again). */
   heartbeatHost(hostId: string): Promise<string[]>;
+  /** The agent stops: the host leaves the pool; containers still placed on it are marked LOST. */
+  deregisterHost(hostId: string): Promise<void>;
   /** Waits up to `timeoutMs` for the next command for this host (on a connection of its own). */
   nextHostCommand(hostId: string, timeoutMs: number): Promise<HostCommand | undefined>;
   launchSpec(containerId: string): Promise<ContainerLaunchSpec | undefined>;
