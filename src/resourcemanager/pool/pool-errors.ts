@@ -42,21 +42,16 @@ export function isPoolError(error: unknown, code?: PoolErrorCode): error is Pool
  * `subject` names what the call was about (an application id, a host, a queue).
  */
 export function scriptError(script: string, returned: number, subject: string): PoolError {
-  const code = SCRIPT_CODES[-returned - 1];
-  switch (code) {
-    case 'HOST_UNKNOWN':
-      return new PoolError(code, `The pool does not know host '${subject}' (its lease expired or it never registered).`);
-    case 'QUEUE_UNKNOWN':
-      return new PoolError(code, `The pool has no queue '${subject}': see \`flink-ts pool status\` for its queues, or choose one with -qu.`);
-    case 'APPLICATION_UNKNOWN':
-      return new PoolError(code, `The pool has no application '${subject}': see \`flink-ts pool apps -a\`.`);
-    case 'APPLICATION_ENDED':
-      return new PoolError(code, `The pool application '${subject}' has ended.`);
-    case 'CONTAINER_UNKNOWN':
-      return new PoolError(code, `The pool has no container '${subject}' of that application or host.`);
-    case 'QUEUES_INVALID':
-      return new PoolError(code, `Invalid queue definitions: the capacities must add up to 100 and each maximum-capacity must be between its capacity and 100.`);
-    default:
-      return new PoolError('INVALID_ARGUMENT', `The pool script ${script} refused its arguments (${returned}) for '${subject}'.`);
-  }
+  const code = SCRIPT_CODES[-returned - 1] ?? 'INVALID_ARGUMENT';
+  const messages: Record<PoolErrorCode, string> = {
+    HOST_UNKNOWN: `The pool does not know host '${subject}' (its lease expired or it never registered).`,
+    QUEUE_UNKNOWN: `The pool has no queue '${subject}': see \`flink-ts pool status\` for its queues, or choose one with -qu.`,
+    APPLICATION_UNKNOWN: `The pool has no application '${subject}': see \`flink-ts pool apps -a\`.`,
+    APPLICATION_ENDED: `The pool application '${subject}' has ended.`,
+    CONTAINER_UNKNOWN: `The pool has no container '${subject}' of that application or host.`,
+    QUEUES_INVALID: 'Invalid queue definitions: the capacities must add up to 100 and each maximum-capacity must be between its capacity and 100.',
+    INVALID_ARGUMENT: `The pool script ${script} refused its arguments (${returned}) for '${subject}'.`,
+    REDIS_UNAVAILABLE: "The pool's Redis is unavailable.",
+  };
+  return new PoolError(code, messages[code]);
 }

@@ -59,13 +59,15 @@ export async function openRedis(configuration: Configuration, mode: ConnectionMo
   const { url, options } = redisOptions(configuration, mode);
   const redis = new Redis(url, options);
   // Connection errors are retried (services) or reported by the failing call (commands); an
-  // 'error' event without a listener would crash the process.
-  redis.on('error', () => undefined);
+  // 'error' event without a listener would crash the process. The last one says why a
+  // connection closed (a wrong password shows only there).
+  let lastError: unknown;
+  redis.on('error', (e) => (lastError = e));
   try {
     await redis.connect();
   } catch (e) {
     redis.disconnect();
-    throw unavailable(url, e);
+    throw unavailable(url, lastError ?? e);
   }
   return redis;
 }

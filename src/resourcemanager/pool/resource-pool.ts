@@ -85,7 +85,11 @@ export class ResourcePool implements ResourcePoolApi {
 
   async nextHostCommand(hostId: string, timeoutMs: number): Promise<HostCommand | undefined> {
     // BLPOP holds its connection: it gets one of its own, so heartbeats are not held up.
-    this.blocking ??= this.redis.duplicate();
+    if (this.blocking === undefined) {
+      this.blocking = this.redis.duplicate();
+      // Retried like the main connection; reported by the calls that fail.
+      this.blocking.on('error', () => undefined);
+    }
     const popped = await this.blocking.blpop(`${this.prefix}host:${hostId}:inbox`, Math.max(0.01, timeoutMs / 1000));
     if (popped === null) return undefined;
     const match = /^(launch|kill) (\S+)$/.exec(popped[1]);
@@ -205,7 +209,7 @@ export class ResourcePool implements ResourcePoolApi {
   }
 
   async applications(options: { includeFinished?: boolean } = {}): Promise<ApplicationStatus[]> {
-    const raw = JSON.parse(await this.run('read-state', 'applications', ['applications', options.includeFinished === true ? '1' : '0']));
+    const raw: unknown = JSON.parse(await this.run('read-state', 'applications', ['applications', options.includeFinished === true ? '1' : '0']));
     return list<RawApplication>(raw).map(toApplication);
   }
 
@@ -243,7 +247,7 @@ export class ResourcePool implements ResourcePoolApi {
   private async run(name: ScriptName, subject: string, args: readonly (string | number | Buffer)[]): Promise<string> {
     const source = poolScripts().get(name) as string;
     const argv = [this.leaseTtlMs, ...args];
-    const result = await this.call(async () => {
+    const result: unknown = await this.call(async (): Promise<unknown> => {
       const sha = this.shas.get(name);
       if (sha !== undefined) {
         try {
