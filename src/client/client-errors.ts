@@ -1,6 +1,7 @@
 /**
  * How client actions turn errors into what the user sees and the exit code: 2 for usage errors
- * (oclif's convention), 1 for everything else, with Flink's banner for a failed program.
+ * (oclif's convention), 1 for everything else, with Flink's banner for a failed program. `run`
+ * adds 124 for `--timeout` (see {@link EXIT_TIMEOUT}).
  */
 import { ConfigurationError } from '../config/index.js';
 import { FlinkTsError, isFlinkTsError } from '../core/errors.js';
@@ -19,6 +20,8 @@ Object.defineProperty(UsageError.prototype, 'name', { value: 'UsageError' });
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** `run --timeout` ran out: the jobs were cancelled. GNU timeout's code, which CI systems know. */
+export const EXIT_TIMEOUT = 124;
 
 /** Prints `error` for the user and returns the exit code it deserves. */
 export function reportError(error: unknown, output: ClientOutput): number {

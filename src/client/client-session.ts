@@ -21,8 +21,19 @@ export type JobOutcome =
   | { readonly status: 'FINISHED'; readonly result: JobExecutionResult }
   | { readonly status: 'FAILED' | 'CANCELED'; readonly error: Error };
 
+/** A job the program submitted, attached or not. */
+export interface SubmittedJobInfo {
+  readonly jobId: string;
+  /** The name given to `execute()` (the StreamGraph's job name). */
+  readonly jobName: string;
+  /** Epoch ms, when the submission returned. */
+  readonly submittedAt: number;
+  /** The executor's handle on the job (for its state; the program has its own view). */
+  readonly client: JobClient;
+}
+
 /** A job submitted during an attached session. */
-export interface SubmittedJob {
+export interface SubmittedJob extends SubmittedJobInfo {
   readonly jobId: string;
   /** Settles when the job has ended. */
   readonly outcome: Promise<JobOutcome>;
@@ -53,6 +64,8 @@ class TrackedJob implements SubmittedJob {
 
   constructor(
     readonly client: JobClient,
+    readonly jobName: string,
+    readonly submittedAt: number,
     output: ClientOutput,
   ) {
     // Asked for at once, not when the program gets to it: the client must know how every job
@@ -98,6 +111,7 @@ class TrackedJob implements SubmittedJob {
 export class ClientSession {
   readonly context: ExecutionContext;
   private readonly tracked: TrackedJob[] = [];
+  private readonly submittedJobs: SubmittedJobInfo[] = [];
   private readonly submissions = new Set<Promise<unknown>>();
   private interrupted = false;
   private submitted = 0;
@@ -115,6 +129,11 @@ export class ClientSession {
   /** Jobs submitted so far, in submission order. */
   get jobs(): readonly SubmittedJob[] {
     return this.tracked;
+  }
+
+  /** Every job submitted so far, attached or detached, in submission order. */
+  get allSubmitted(): readonly SubmittedJobInfo[] {
+    return this.submittedJobs;
   }
 
   /** How many times the program called `execute()`/`executeAsync()`, successful or not. */
@@ -174,11 +193,13 @@ export class ClientSession {
       this.submissions.delete(submission);
     }
     this.options.output.out(submittedLine(client.jobId));
+    const submittedAt = Date.now();
+    this.submittedJobs.push({ jobId: client.jobId, jobName: graph.jobName, submittedAt, client });
     // A detached client neither waits for nor reports on its jobs (Flink's detached mode).
     if (!this.options.attached) return client;
     // An interrupt during the submission finds this job here: cancelAll() waits for submissions
     // in flight before it looks for running jobs.
-    const job = new TrackedJob(client, this.options.output);
+    const job = new TrackedJob(client, graph.jobName, submittedAt, this.options.output);
     this.tracked.push(job);
     return job.programView();
   }

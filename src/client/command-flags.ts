@@ -27,6 +27,16 @@ export const runFlags = {
     helpValue: '<target>',
   }),
   jobmanager: jobManagerFlag,
+  timeout: Flags.string({
+    summary:
+      'Cancel the job(s) when they have not ended within this time (Flink duration syntax: 90 s, 2 min, 1 h), take down what the target deployed, and exit with code 124. Needs an attached run.',
+    helpValue: '<duration>',
+  }),
+  json: Flags.boolean({
+    summary:
+      'At the end, print one JSON object on stdout: {"exitCode", "jobs": [{"jobId", "jobName", "state", "durationMs", "error"?}], "clusterId"?}. Everything else, the program\'s own output included, goes to stderr.',
+    default: false,
+  }),
   ...configurationFlags,
 };
 

@@ -10,6 +10,7 @@ import type { JobId } from '../core/ids.js';
 import type { ProgramInfo } from '../runtime/jobgraph/program-info.js';
 import type { JobResult } from '../runtime/minicluster/mini-cluster.js';
 import type { PipelineExecutor, PipelineExecutorOptions } from './pipeline-executor.js';
+import type { JobStatusHistory, StatusHistorySource } from './job-states.js';
 import { JobExecutionException, JobExecutionResult } from '../api/environment/job-execution-result.js';
 import { FlinkTsError, deserializeError, ensureError } from '../core/errors.js';
 import { createJobGraph } from '../runtime/jobgraph/job-graph-generator.js';
@@ -41,7 +42,7 @@ export class LocalExecutor implements PipelineExecutor {
  * A job on its own MiniCluster. The cluster is closed once the job has ended and every collected
  * result asked for has been handed over.
  */
-class LocalJobClient implements JobClient {
+class LocalJobClient implements JobClient, StatusHistorySource {
   private result: Promise<JobExecutionResult> | undefined;
   private finalStatus: JobStatus | undefined;
   private closed: Promise<void> | undefined;
@@ -58,6 +59,15 @@ class LocalJobClient implements JobClient {
       return Promise.resolve(this.cluster.getJobStatus(this.jobId));
     } catch (error) {
       // A closed cluster throws; callers of a Promise API expect a rejection.
+      return Promise.reject(ensureError(error));
+    }
+  }
+
+  /** Read from the JobMaster itself: the local target's cluster is in this process. */
+  getJobStatusHistory(): Promise<JobStatusHistory> {
+    try {
+      return Promise.resolve(this.cluster.getJobStatusHistory(this.jobId));
+    } catch (error) {
       return Promise.reject(ensureError(error));
     }
   }

@@ -23,6 +23,8 @@ export interface PipelineExecutor {
    * something could not be released.
    */
   close?(): Promise<void>;
+  /** The ids of the clusters the executor deployed so far (per-job targets), for `run --json`. */
+  readonly clusterIds?: readonly string[];
 }
 
 /** What every executor is built from. */

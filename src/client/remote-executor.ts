@@ -11,6 +11,7 @@ import type { StreamGraph } from '../api/graph/stream-graph.js';
 import type { ProgramInfo } from '../runtime/jobgraph/program-info.js';
 import type { PipelineExecutor, PipelineExecutorOptions } from './pipeline-executor.js';
 import type { CompletedJobResult, RestClusterClient } from './rest-cluster-client.js';
+import type { JobStatusHistory, StatusHistorySource } from './job-states.js';
 import { JobExecutionException, JobExecutionResult } from '../api/environment/job-execution-result.js';
 import { FlinkTsError } from '../core/errors.js';
 import { createJobGraph } from '../runtime/jobgraph/job-graph-generator.js';
@@ -43,7 +44,7 @@ export class RemoteExecutor implements PipelineExecutor {
 }
 
 /** A job on a remote cluster; every call is a REST request. */
-export class RemoteJobClient implements JobClient {
+export class RemoteJobClient implements JobClient, StatusHistorySource {
   private result: Promise<JobExecutionResult> | undefined;
 
   constructor(
@@ -53,6 +54,10 @@ export class RemoteJobClient implements JobClient {
 
   getJobStatus(): Promise<JobStatus> {
     return this.client.getJobStatus(this.jobId);
+  }
+
+  getJobStatusHistory(): Promise<JobStatusHistory> {
+    return this.client.getJobStatusHistory(this.jobId);
   }
 
   async cancel(): Promise<void> {

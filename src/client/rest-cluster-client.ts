@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { JobStatus } from '../api/environment/job-client.js';
+import type { JobStatusHistory } from './job-states.js';
 import type { SerializedThrowable } from '../core/errors.js';
 import type { JobId } from '../core/ids.js';
 import type { JobGraph } from '../runtime/jobgraph/job-graph.js';
@@ -139,6 +140,12 @@ export class RestClusterClient {
   async getJobStatus(jobId: string): Promise<JobStatus> {
     const body = await this.request<{ status: JobStatus }>('GET', `/jobs/${checkJobId(jobId)}/status`);
     return body.status;
+  }
+
+  /** `GET /jobs/:jobid`: the job's name, state and the time it entered each state. */
+  async getJobStatusHistory(jobId: string): Promise<JobStatusHistory> {
+    const body = await this.request<{ name?: string; state: JobStatus; timestamps?: Partial<Record<JobStatus, number>> }>('GET', `/jobs/${checkJobId(jobId)}`);
+    return { jobName: body.name ?? '', status: body.state, timestamps: body.timestamps ?? {} };
   }
 
   /**

@@ -7,7 +7,9 @@ import type { ClientOutput } from './cli-output.js';
 import type { JobOutcome } from './client-session.js';
 import type { ExecutionTarget, PipelineExecutor } from './pipeline-executor.js';
 import type { JobArtifact } from './program/job-bundler.js';
-import { EXECUTION_ATTACHED, EXECUTION_TARGET } from '../config/index.js';
+import type { RunSummary } from './job-states.js';
+import type { InterruptSignal, RunTimeout, SignalSource } from './signals.js';
+import { EXECUTION_ATTACHED, EXECUTION_TARGET, formatDuration, parseDuration } from '../config/index.js';
 import { ensureError } from '../core/errors.js';
 import { errorChainLines, programExceptionLines } from './cli-output.js';
 import { loadClientConfiguration } from './cli-config.js';
@@ -15,36 +17,16 @@ import { clientLogFile, fileLogSink } from './client-log.js';
 import { jobManagerOverride } from './cluster-address.js';
 import { currentContextOverride } from './contexts.js';
 import { ClientSession } from './client-session.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, reportError } from './client-errors.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_TIMEOUT, UsageError, reportError } from './client-errors.js';
+import { JobStateWatcher } from './job-state-watcher.js';
+import { armTimeout, processSignals, timedOutLine } from './signals.js';
 import { environmentDefaultsFrom } from './environment-defaults.js';
 import { checkExecutionTarget, createPipelineExecutor, supportsDetached } from './pipeline-executor.js';
 import { bundleJob } from './program/job-bundler.js';
 import { ProgramInvocationException, ProgramMissingJobException, runProgram } from './program/program-runner.js';
 
-export type InterruptSignal = 'SIGINT' | 'SIGTERM';
-
-/** Delivers interrupts (Ctrl-C, `kill`) to the client; returns an unsubscribe function. */
-export interface SignalSource {
-  subscribe(handler: (signal: InterruptSignal) => void): () => void;
-}
-
-/** SIGINT and SIGTERM of this process. Subscribing replaces Node's default of exiting at once. */
-export const processSignals: SignalSource = {
-  subscribe(handler) {
-    const onInt = (): void => {
-      handler('SIGINT');
-    };
-    const onTerm = (): void => {
-      handler('SIGTERM');
-    };
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-    return () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-    };
-  },
-};
+export type { InterruptSignal, SignalSource } from './signals.js';
+export { processSignals } from './signals.js';
 
 export interface RunJobOptions {
   readonly jobFile: string;
@@ -59,22 +41,48 @@ export interface RunJobOptions {
   readonly output: ClientOutput;
   /** @default processSignals */
   readonly signals?: SignalSource;
+  /**
+   * `--timeout`: how long the jobs may take, in Flink's duration syntax (`90 s`, `2 min`). When
+   * they have not ended by then, they are canceled, what the target deployed is taken down, and
+   * the exit code is 124.
+   */
+  readonly timeout?: string | undefined;
   /** @default the bundler's per-user cache */
   readonly artifactCacheDir?: string;
   /** Builds the target's executor. @default createPipelineExecutor (tests pass a double) */
   readonly createExecutor?: typeof createPipelineExecutor;
 }
 
-/** Runs a job file; resolves with the process exit code (0 all jobs finished, 1 failure, 2 usage). */
+/**
+ * Runs a job file; resolves with the process exit code: {@link EXIT_OK} (0) every job FINISHED,
+ * {@link EXIT_FAILURE} (1) a job failed or was canceled or the program failed, exit code
+ * 2 for usage errors, {@link EXIT_TIMEOUT} (124) `--timeout` ran out.
+ */
 export async function runJob(options: RunJobOptions): Promise<number> {
+  return (await runJobWithSummary(options)).exitCode;
+}
+
+/** Runs a job file; resolves with the exit code and what `run --json` prints. */
+export async function runJobWithSummary(options: RunJobOptions): Promise<RunSummary> {
   try {
     return await runJobUnguarded(options);
   } catch (error) {
-    return reportError(error, options.output);
+    return { exitCode: reportError(error, options.output), jobs: [] };
   }
 }
 
-async function runJobUnguarded(options: RunJobOptions): Promise<number> {
+/** `--timeout <duration>`, measured from now. @throws UsageError for a value that is not a positive duration. */
+function parseRunTimeout(text: string | undefined, attached: boolean): RunTimeout | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError(`--timeout '${text}' is not a positive duration. Write it as Flink writes durations, e.g. 90 s, 2 min or 1 h (a plain number is milliseconds).`);
+  }
+  if (!attached) throw new UsageError('--timeout bounds how long the jobs run, so it needs an attached run: drop -d, or drop --timeout.');
+  return { text: formatDuration(ms), deadline: Date.now() + ms };
+}
+
+async function runJobUnguarded(options: RunJobOptions): Promise<RunSummary> {
   const { output } = options;
   if (options.jobManager !== undefined && options.target !== undefined && options.target !== 'remote') {
     throw new UsageError(`-m ${options.jobManager} names a cluster, but -t ${options.target} does not run on one. Use -t remote with -m, or drop -m.`);
@@ -95,12 +103,13 @@ async function runJobUnguarded(options: RunJobOptions): Promise<number> {
             'Run attached (without -d), or submit to a cluster with -t remote / -m host:port.',
     );
   }
+  const timeout = parseRunTimeout(options.timeout, attached);
   const artifact = await bundleJob(options.jobFile, options.artifactCacheDir === undefined ? {} : { cacheDir: options.artifactCacheDir });
   if (target === 'ssh-application') {
     // The program's main runs in the cluster's JobManager, not here.
     const { runSshApplication } = await import('./ssh/ssh-application.js');
     const signals = options.signals ?? processSignals;
-    return runSshApplication({ configuration, artifact, jobFile: options.jobFile, args: options.jobArgs, attached, env: options.env, output, signals });
+    return runSshApplication({ configuration, artifact, jobFile: options.jobFile, args: options.jobArgs, attached, env: options.env, output, signals, timeout });
   }
   const executor = await (options.createExecutor ?? createPipelineExecutor)(target, {
     configuration,
@@ -123,6 +132,9 @@ async function runJobUnguarded(options: RunJobOptions): Promise<number> {
   const unsubscribeSignals = (options.signals ?? processSignals).subscribe((signal) => {
     interrupt.onSignal(signal);
   });
+  const disarmTimeout = armTimeout(timeout, () => interrupt.onTimeout());
+  const watcher = new JobStateWatcher(session, output);
+  if (attached) watcher.start();
   const stray = watchUnhandledRejections();
   let code: number;
   try {
@@ -131,11 +143,21 @@ async function runJobUnguarded(options: RunJobOptions): Promise<number> {
     code = reportError(error, output);
   } finally {
     stray.dispose();
+    disarmTimeout();
   }
   try {
+    await watcher.stop();
+    const jobs = await watcher.summaries();
     // Still subscribed to signals: an interrupt now must not end the client before the
-    // executor released what it deployed (ssh-per-job clusters).
-    return await closeExecutor(executor, code, output);
+    // executor released what it deployed (per-job clusters).
+    code = await closeExecutor(executor, code, output);
+    if (interrupt.timedOut && timeout !== undefined) {
+      // The last line: what a CI log shows first.
+      output.err(timedOutLine(timeout, interrupt.cancelledJobIds));
+      code = EXIT_TIMEOUT;
+    }
+    const clusterId = executor.clusterIds?.[0];
+    return { exitCode: code, jobs, ...(clusterId === undefined ? {} : { clusterId }) };
   } finally {
     unsubscribeSignals();
   }
@@ -239,6 +261,10 @@ function reportUnobservedFailures(session: ClientSession, outcomes: readonly Job
  */
 class InterruptHandler {
   started = false;
+  /** The interrupt was `--timeout` running out, not a signal. */
+  timedOut = false;
+  /** The jobs the interrupt canceled. */
+  cancelledJobIds: string[] = [];
   readonly done: Promise<number>;
   private finish: (code: number) => void = () => undefined;
 
@@ -263,8 +289,19 @@ class InterruptHandler {
     void this.cancel();
   }
 
+  /** `--timeout` ran out: cancels as the first signal does; the caller prints why, last. */
+  onTimeout(): void {
+    if (this.started) return;
+    this.started = true;
+    this.timedOut = true;
+    this.output.err('');
+    this.output.err('The run timed out (--timeout): cancelling the running job(s).');
+    void this.cancel();
+  }
+
   private async cancel(): Promise<void> {
     const ended = await this.session.cancelAll();
+    this.cancelledJobIds = ended.map((job) => job.jobId);
     if (ended.length === 0) this.output.err('No job was running.');
     for (const { jobId, outcome } of ended) {
       this.output.err(

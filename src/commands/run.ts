@@ -2,7 +2,8 @@ import { Args, Command } from '@oclif/core';
 import { splitProgramArguments } from '../client/cli-args.js';
 import { processOutput } from '../client/cli-output.js';
 import { runFlags } from '../client/command-flags.js';
-import { runJob } from '../client/run-action.js';
+import { divertStdout } from '../client/json-output.js';
+import { runJobWithSummary } from '../client/run-action.js';
 
 export default class Run extends Command {
   static override summary = 'Run a job: bundle the job file, submit every execute() and wait for the results.';
@@ -11,13 +12,21 @@ export default class Run extends Command {
 
 Everything after the job file is passed to the job unchanged, even arguments that look like options of this command.
 
-Prints "Job has been submitted with JobID <id>" for each job and, when it ends, its runtime and accumulators. Exit code: 0 when every job FINISHED; 1 when a job FAILED or was CANCELED, the program threw, or the configuration is invalid; 2 for usage errors. Ctrl-C cancels the running jobs and waits until they are CANCELED; a second Ctrl-C exits at once.
+Prints "Job has been submitted with JobID <id>" for each job and, when it ends, its runtime and accumulators. While attached, every change of a job's state is printed on stderr as Flink words it: "Job <id> (<name>) switched from state RUNNING to FINISHED." Ctrl-C cancels the running jobs and waits until they are CANCELED; a second Ctrl-C exits at once.
 
-Targets: local (default) runs the job in a cluster inside this process; remote (-t remote, or -m host:port) submits it to a running cluster through its REST API, and -d then returns right after submission.
+Exit codes:
+  0    every job FINISHED
+  1    a job FAILED or was CANCELED, the program threw, the configuration is invalid, or a cluster the run deployed could not be removed
+  2    usage error
+  124  --timeout ran out: the jobs were canceled ("Timed out after <d>: cancelled job(s) <ids>.")
+
+For CI: --timeout <duration> bounds the run; --json prints one JSON object on stdout at the end, {"exitCode": n, "jobs": [{"jobId", "jobName", "state", "durationMs", "error"?}], "clusterId"?}, and sends everything else to stderr.
+
+Targets: local (default) runs the job in a cluster inside this process; remote (-t remote, or -m host:port) submits it to a running cluster through its REST API, and -d then returns right after submission; ssh-per-job and ssh-application deploy a cluster on the hosts of conf/masters and conf/workers for the run.
 
 Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLINK_TS_PROPERTIES, then -D, then -p/-m/-t/-d.`;
 
-  static override usage = ['<%= command.id %> [-p <n>] [-d] [-t local|remote] [-m <host:port>] [-D <key=value>]... <jobFile> [job arguments...]'];
+  static override usage = ['<%= command.id %> [-p <n>] [-d] [-t <target>] [-m <host:port>] [--timeout <duration>] [--json] [-D <key=value>]... <jobFile> [job arguments...]'];
 
   static override examples = [
     { description: 'Run the word count example at the default parallelism.', command: '<%= config.bin %> <%= command.id %> examples/word-count.ts' },
@@ -28,6 +37,10 @@ Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLI
     {
       description: 'Submit to a running cluster and return once it accepted the job.',
       command: '<%= config.bin %> <%= command.id %> -m localhost:8081 -d examples/word-count.ts',
+    },
+    {
+      description: 'In CI: give up (exit 124) after 10 minutes, and print a JSON summary on stdout.',
+      command: '<%= config.bin %> <%= command.id %> -m localhost:8081 --timeout "10 min" --json job.ts',
     },
     {
       description: 'Override configuration options for this run.',
@@ -52,19 +65,22 @@ Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLI
       this.error(`Missing the job file. Usage: ${this.config.bin} ${this.id ?? 'run'} [options] <jobFile> [job arguments...]`, { exit: 2 });
     }
     const { args, flags } = await this.parse({ args: Run.args, flags: Run.flags, strict: true }, [...cliArgs, '--', jobFile]);
-    const code = await runJob({
+    const diverted = flags.json ? divertStdout() : undefined;
+    const summary = await runJobWithSummary({
       jobFile: args.jobFile,
       jobArgs,
       parallelism: flags.parallelism,
       detached: flags.detached,
       target: flags.target,
       jobManager: flags.jobmanager,
+      timeout: flags.timeout,
       dynamicProperties: flags.property ?? [],
       env: process.env,
-      output: processOutput,
+      output: diverted?.output ?? processOutput,
     });
+    diverted?.printJson(summary);
     // Exits explicitly, as Flink's CLI does: timers or sockets the job's code left open must not
     // keep the client alive after its jobs have ended.
-    this.exit(code);
+    this.exit(summary.exitCode);
   }
 }

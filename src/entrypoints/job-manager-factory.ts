@@ -13,7 +13,7 @@ import { resourceManagerOptions } from './resource-manager-factory.js';
 export function jobManagerFactory(extra: JobManagerComponentOptions = {}): ClusterComponentFactory {
   return (configuration, logger) => {
     const options: JobManagerComponentOptions = {
-      jarRunner: (component) => jarRunner(() => component.dispatcherInstance, component.configuration),
+      jarRunner: (component) => jarRunner(() => component, component.configuration),
       ...resourceManagerOptions(configuration),
       ...extra,
     };

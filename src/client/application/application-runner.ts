@@ -1,5 +1,7 @@
 import type { Configuration } from '../../config/index.js';
 import type { JobId } from '../../core/ids.js';
+import { readFileSync } from 'node:fs';
+import type { BlobServer } from '../../runtime/blob/blob-server.js';
 import type { Dispatcher } from '../../runtime/dispatcher/dispatcher.js';
 import type { RunJarOptions } from '../../runtime/rest/rest-cluster-facade.js';
 import type { JobArtifact } from '../program/job-bundler.js';
@@ -33,19 +35,30 @@ export async function runApplication(
   return { jobIds };
 }
 
+/** The JobManager's parts a jar run needs, looked up when a jar runs (they exist once the JobManager started). */
+export interface JarRunnerCluster {
+  readonly dispatcherInstance: Dispatcher;
+  readonly blobServerInstance: BlobServer;
+}
+
 /** The `POST /jars/:jarid/run` handler's runner: bundles the uploaded job file and runs it detached. */
-export function jarRunner(getDispatcher: () => Dispatcher, configuration: Configuration) {
+export function jarRunner(getCluster: () => JarRunnerCluster, configuration: Configuration) {
   return async (jarPath: string, options: RunJarOptions): Promise<readonly JobId[]> => {
     let config = configuration.withOverrides({ ...options.flinkConfiguration });
     if (options.parallelism !== undefined) config = config.with(PARALLELISM_DEFAULT, options.parallelism);
+    const cluster = getCluster();
     let artifact: JobArtifact;
     try {
-      artifact = await bundleJob(jarPath);
+      const bundled = await bundleJob(jarPath);
+      // TaskManagers fetch a job's code from the BlobServer by its hash, as for POST /jobs; main
+      // runs from the same copy (what ApplicationClusterComponent does for application clusters).
+      const artifactHash = cluster.blobServerInstance.put(readFileSync(bundled.artifactPath));
+      artifact = { artifactPath: cluster.blobServerInstance.pathOf(artifactHash), artifactHash };
     } catch (e) {
       throw new RestHandlerError(400, `Could not execute application: ${e instanceof Error ? e.message : String(e)}`);
     }
     try {
-      return (await runApplication(getDispatcher(), config, artifact, options.programArgs, false)).jobIds;
+      return (await runApplication(cluster.dispatcherInstance, config, artifact, options.programArgs, false)).jobIds;
     } catch (e) {
       const message = e instanceof ProgramMissingJobException ? MISSING_JOB_MESSAGE : e instanceof Error ? e.message : String(e);
       throw new RestHandlerError(400, `Could not execute application: ${message}`);

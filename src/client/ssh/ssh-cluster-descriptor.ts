@@ -51,6 +51,7 @@ import { shScript } from '../../launcher/shell-quote.js';
 import { RESOURCE_MANAGER_DRIVER_KEY, SSH_WORKERS_KEY } from '../../launcher/ssh-resource-manager-driver.js';
 import { APPLICATION_ARGS_KEY, APPLICATION_ARTIFACT_KEY } from '../../entrypoints/application-cluster-component.js';
 import type { JobArtifact } from '../program/job-bundler.js';
+import type { DeployedCluster, ShutdownReport } from '../deployment/deployed-cluster.js';
 
 export type SshClusterKind = 'session' | 'per-job' | 'application';
 
@@ -191,7 +192,7 @@ function choosePorts(configuration: Configuration, master: MasterEntry): Record<
 }
 
 /** A running cluster of this client: where it is, and how to take it down. */
-export class SshCluster {
+export class SshCluster implements DeployedCluster {
   private stopping: Promise<SshShutdownReport> | undefined;
   private readonly reportedFailures = new Set<string>();
 
@@ -304,7 +305,10 @@ export class SshCluster {
    * calls get the first call's report.
    */
   shutDown(): Promise<SshShutdownReport> {
-    this.stopping ??= this.stopEverywhere();
+    this.stopping ??= this.stopEverywhere().then((report) => {
+      const lines = shutdownLines(report, `${this.plan.kind} cluster`);
+      return { ...report, lines: [...lines.out, ...lines.err] };
+    });
     return this.stopping;
   }
 
@@ -320,7 +324,7 @@ export class SshCluster {
    * that stops releases all of its TaskManagers itself and waits for that before it exits; the
    * second round then finds only what it could not stop, and removes every host's files.
    */
-  private async stopEverywhere(): Promise<SshShutdownReport> {
+  private async stopEverywhere(): Promise<Omit<SshShutdownReport, 'lines'>> {
     try {
       const hosts = this.hosts;
       const workers = hosts.filter((h) => !h.jobManager);
@@ -383,7 +387,7 @@ async function requestShutdown(restAddress: string, clusterId: string): Promise<
 }
 
 /** What {@link SshCluster.shutDown} did. */
-export interface SshShutdownReport {
+export interface SshShutdownReport extends ShutdownReport {
   readonly clusterId: string;
   /** True when every host was reached, every process stopped and every host's files removed. */
   readonly ok: boolean;
@@ -395,39 +399,8 @@ export interface SshShutdownReport {
   readonly logDirs: readonly string[];
 }
 
-/** How often {@link watchTaskManagerStarts} looks, and how long a cluster may run without TaskManagers before it does. */
-const START_WATCH_INTERVAL_MS = 5_000;
-
-/**
- * While a client waits for its job: when the cluster still has no TaskManager after a few
- * seconds, says why the JobManager could not start one (no key the workers accept, flink-ts not
- * installed there, …), as the JobManager's log tells. Returns the function that stops watching.
- */
-export function watchTaskManagerStarts(cluster: SshCluster, warn: (line: string) => void): () => void {
-  let checking = false;
-  const timer = setInterval(() => {
-    if (checking) return;
-    checking = true;
-    void (async () => {
-      try {
-        const url = new URL(cluster.restAddress);
-        const overview = await fetchOverview(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port));
-        if (overview.taskmanagers > 0) return;
-        for (const failure of await cluster.taskManagerStartFailures()) warn(`Warning: the JobManager of '${cluster.clusterId}' could not start a TaskManager: ${failure}`);
-      } catch {
-        // The cluster is ending or unreachable: whoever waits for it reports that.
-      } finally {
-        checking = false;
-      }
-    })();
-  }, START_WATCH_INTERVAL_MS);
-  // Never what keeps a client alive.
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
 /** Lines for the user about a shutdown: where the logs are, or what is left and how to remove it. */
-export function shutdownLines(report: SshShutdownReport, what: string): { readonly out: string[]; readonly err: string[] } {
+export function shutdownLines(report: Omit<SshShutdownReport, 'lines'>, what: string): { readonly out: string[]; readonly err: string[] } {
   if (report.ok) return { out: [`Removed the ${what} '${report.clusterId}' from its hosts; logs are kept: ${report.logDirs.join(', ')}`], err: [] };
   return {
     out: [],

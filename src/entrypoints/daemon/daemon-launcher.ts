@@ -135,7 +135,7 @@ export async function startDaemon(options: DaemonCommandOptions): Promise<number
       const child = spawnDaemon(context, files, options.entrypoint);
       // Recorded at once, still under the lock: a concurrent start must count this instance.
       return { pids: [...running, child.pid], value: { child, pid: child.pid, files } };
-    });
+    }, new Set(), { createDirectory: true });
     const outcome = await waitForStart(launch.child, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
     if (outcome.kind === 'started') {
       output.out(`Starting ${daemon} daemon on host ${hostName}.`);

@@ -68,17 +68,33 @@ export class PidFile {
    * Runs `change` under the lock with the live pids (stale ones already dropped) and writes the
    * pids it returns. Nothing else may touch the file meanwhile, which is what makes the instance
    * id (the number of live pids) unique among concurrent starts.
+   *
+   * Only a start (`createDirectory`) creates a missing pid directory. Without it, a missing
+   * directory means no pid is recorded: `change` gets none, and must record none. A stop that
+   * arrives after the cluster's directories were removed (the ResourceManager releasing a
+   * TaskManager while the launcher cleans up) would otherwise create them again.
    */
   async update<T>(
     change: (livePids: readonly number[]) => PidFileChange<T> | Promise<PidFileChange<T>>,
     expectedGone: ReadonlySet<number> = new Set(),
+    options: { readonly createDirectory?: boolean } = {},
   ): Promise<T> {
-    return this.withLock(async () => {
+    const locked = await this.acquire(options.createDirectory === true);
+    if (!locked) {
+      const result = await change([]);
+      if (result.pids.length > 0) {
+        throw new FlinkTsError('ERR_ILLEGAL_STATE', `Cannot record pids in ${this.path}: its directory does not exist (it was removed).`);
+      }
+      return result.value;
+    }
+    try {
       const live = this.livePids(expectedGone);
       const result = await change(live);
       this.write(result.pids);
       return result.value;
-    });
+    } finally {
+      rmSync(this.lockPath, { force: true });
+    }
   }
 
   /** The live pids, oldest first (stale ones are removed from the file). */
@@ -86,9 +102,9 @@ export class PidFile {
     return this.update((live) => ({ pids: live, value: [...live] }));
   }
 
-  /** Appends a pid (a started instance). */
+  /** Appends a pid (a started instance); creates the pid directory when it is missing. */
   async append(pid: number): Promise<void> {
-    await this.update((live) => ({ pids: [...live.filter((p) => p !== pid), pid], value: undefined }));
+    await this.update((live) => ({ pids: [...live.filter((p) => p !== pid), pid], value: undefined }), new Set(), { createDirectory: true });
   }
 
   /** Removes one pid, e.g. of an instance that failed to start (no stale note for it). */
@@ -127,16 +143,8 @@ export class PidFile {
     renameSync(temp, this.path);
   }
 
-  private async withLock<T>(body: () => Promise<T>): Promise<T> {
-    await this.acquire();
-    try {
-      return await body();
-    } finally {
-      rmSync(this.lockPath, { force: true });
-    }
-  }
-
-  private async acquire(): Promise<void> {
+  /** Takes the lock; false (and no lock) when the pid directory is missing and may not be created. */
+  private async acquire(createDirectory: boolean): Promise<boolean> {
     const deadline = Date.now() + this.lockTimeoutMs;
     let delay = 5;
     for (;;) {
@@ -147,10 +155,11 @@ export class PidFile {
         } finally {
           closeSync(fd);
         }
-        return;
+        return true;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
+          if (!createDirectory) return false;
           // The pid dir does not exist yet (the first start after a reboot cleared /tmp).
           mkdirSync(join(this.lockPath, '..'), { recursive: true });
           continue;

@@ -60,6 +60,12 @@ export class Dispatcher {
     return this.jobMaster(jobId).status;
   }
 
+  /** The job's name, state and when it entered each state (what REST's `GET /jobs/:jobid` shows). */
+  getJobStatusHistory(jobId: JobId): { jobName: string; status: JobStatus; timestamps: Partial<Record<JobStatus, number>> } {
+    const jm = this.jobMaster(jobId);
+    return { jobName: jm.jobGraph.jobName, status: jm.status, timestamps: { ...jm.graph.statusTimestamps } };
+  }
+
   requestJobResult(jobId: JobId): Promise<JobResult> {
     return this.jobMaster(jobId).result;
   }

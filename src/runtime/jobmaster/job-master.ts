@@ -201,6 +201,14 @@ export class JobMaster implements JobMasterGateway {
     const ev = this.graph.byAttempt.get(attemptId);
     if (ev === undefined || ev.currentExecution.attemptId !== attemptId) return Promise.resolve();
     if (isTerminalExecutionState(ev.currentExecution.state)) return Promise.resolve();
+    if (ev.currentExecution.state === 'CANCELING' && !isTerminalExecutionState(report.state)) {
+      // A report the TaskManager sent before it saw the cancel (a task canceled while DEPLOYING
+      // goes on to INITIALIZING and RUNNING). Accepting it would bring the task back to life and
+      // leave the job CANCELLING forever; the task's state stays, and it is told to cancel again,
+      // in case the first cancel reached the TaskManager before the task existed there.
+      this.cancelExecution(ev);
+      return Promise.resolve();
+    }
     if (report.accumulators !== undefined) this.accumulators.set(attemptId, report.accumulators);
     if (report.metrics !== undefined) this.metrics.set(attemptId, report.metrics);
     if (report.error !== undefined) ev.currentExecution.failure = report.error;
@@ -373,10 +381,17 @@ export class JobMaster implements JobMasterGateway {
         continue;
       }
       this.transitionExecution(ev, 'CANCELING');
-      this.taskExecutorById(e.location.taskManagerId)
-        .cancelTask(e.attemptId)
-        .catch(() => undefined);
+      this.cancelExecution(ev);
     }
+  }
+
+  /** Asks the TaskManager of a deployed execution to cancel it; its report of CANCELED follows. */
+  private cancelExecution(ev: ExecutionVertex): void {
+    const e = ev.currentExecution;
+    if (e.location === undefined) return;
+    this.taskExecutorById(e.location.taskManagerId)
+      .cancelTask(e.attemptId)
+      .catch(() => undefined);
   }
 
   private checkJobCompletion(): void {

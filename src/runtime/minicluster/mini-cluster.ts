@@ -77,6 +77,10 @@ export class MiniCluster {
     return this.dispatcher.getJobStatus(jobId);
   }
 
+  getJobStatusHistory(jobId: JobId): { jobName: string; status: JobStatus; timestamps: Partial<Record<JobStatus, number>> } {
+    return this.dispatcher.getJobStatusHistory(jobId);
+  }
+
   requestJobResult(jobId: JobId): Promise<JobResult> {
     return this.dispatcher.requestJobResult(jobId);
   }

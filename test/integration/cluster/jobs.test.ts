@@ -4,9 +4,10 @@
  * attached run, and a user exception reported by the CLI and by the exceptions endpoint.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { CLUSTER_JOBS, TestCluster, describeResult, submittedJobId } from './cluster-harness.js';
+import { CLUSTER_JOBS, JOBS, TestCluster, describeResult, submittedJobId, waitFor } from './cluster-harness.js';
 
 const UNBOUNDED = join(CLUSTER_JOBS, 'unbounded.ts');
 const FAILING_MAP = join(CLUSTER_JOBS, 'failing-map.ts');
@@ -169,5 +170,27 @@ describe('jobs on 1 JobManager + 2 TaskManagers (1 and 2 slots)', () => {
     assert.equal(exceptions['all-exceptions'][0]?.task, 'Exploding Map -> discard (3/3)#0');
     const outcome = await c().get<{ 'job-execution-result': { 'application-status': string } }>(`/jobs/${id}/execution-result`);
     assert.equal(outcome['job-execution-result']['application-status'], 'FAILED');
+  });
+  test('a job file uploaded with POST /jars/upload and run with POST /jars/:jarid/run runs on the TaskManagers and FINISHES', async () => {
+    // The TaskManagers fetch the job's code from the BlobServer by its hash: the jar run must
+    // have put it there, as a submission with POST /jobs does.
+    const boundary = `----jobs-test-${Date.now()}`;
+    const upload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="jarfile"; filename="print-elements.ts"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      readFileSync(join(JOBS, 'print-elements.ts')),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const uploaded = await c().request('POST', '/jars/upload', upload, { 'Content-Type': `multipart/form-data; boundary=${boundary}` });
+    assert.equal(uploaded.status, 200, uploaded.text);
+    const jarId = ((uploaded.json as { filename: string }).filename.split('/').pop() ?? '');
+    const run = await c().request('POST', `/jars/${jarId}/run`, JSON.stringify({ parallelism: 1 }), { 'Content-Type': 'application/json' });
+    assert.equal(run.status, 200, run.text);
+    const { jobid } = run.json as { jobid: string };
+    const ended = await waitFor(`job ${jobid} to end`, async () => {
+      const job = await c().job(jobid);
+      return ['FINISHED', 'FAILED', 'CANCELED'].includes(job.state) ? job : undefined;
+    }, 30_000);
+    const exceptions = await c().get<{ 'root-exception': string | null }>(`/jobs/${jobid}/exceptions`);
+    assert.deepEqual([ended.name, ended.state, exceptions['root-exception']], ['print-elements', 'FINISHED', null]);
   });
 });

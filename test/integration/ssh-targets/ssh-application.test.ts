@@ -3,32 +3,11 @@
  * jobs run on TaskManagers it starts on demand; the cluster ends with the application.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { SshdHosts } from '../../support/sshd.js';
-import { startSshdHosts } from '../../support/sshd.js';
-import { THROWS_IN_MAIN, TWO_JOBS, TargetsFixture, UNBOUNDED, allTasksRunning, clusterIdIn, describeResult, exitWithin, waitFor } from './targets-harness.js';
+import { describe, test } from 'node:test';
+import { THROWS_IN_MAIN, TWO_JOBS, UNBOUNDED, allTasksRunning, clusterIdIn, describeResult, exitWithin, waitFor, useTargetsFixture } from './targets-harness.js';
 
 describe('run -t ssh-application on two sshd hosts', () => {
-  let sshd: SshdHosts | undefined;
-  let fixture: TargetsFixture | undefined;
-  const fx = (): TargetsFixture => {
-    assert.ok(fixture !== undefined, 'the sshd hosts did not start');
-    return fixture;
-  };
-
-  before(async () => {
-    sshd = await startSshdHosts({ count: 2 });
-    fixture = new TargetsFixture(sshd, 'application');
-    fixture.write();
-  });
-
-  after(async () => {
-    try {
-      await fixture?.cleanUp();
-    } finally {
-      await sshd?.stop();
-    }
-  });
+  const fx = useTargetsFixture('application');
 
   test('a program with two execute() calls: both jobs FINISHED, exit 0, the cluster is gone', async () => {
     const result = await fx().cli('run', '-t', 'ssh-application', TWO_JOBS);
@@ -66,5 +45,19 @@ describe('run -t ssh-application on two sshd hosts', () => {
     assert.match(result.stderr, /The application's main failed in the JobManager:/);
     assert.match(result.stderr, /Invalid arguments \[--bad\]: expected --input <path>/);
     fx().assertRemoved(clusterIdIn(result.stderr, 'Application'));
+  });
+  test('--timeout with --json on an unbounded application: its job is CANCELED, exit 124, one JSON object, the cluster is gone', async () => {
+    const result = await fx().cli('run', '-t', 'ssh-application', '--timeout', '12 s', '--json', UNBOUNDED, '--name', 'endless');
+    assert.equal(result.code, 124, describeResult(result));
+    const clusterId = clusterIdIn(result.stderr, 'Application');
+    const summary = JSON.parse(result.stdout) as { exitCode: number; clusterId: string; jobs: { jobId: string; jobName: string; state: string }[] };
+    const jobId = summary.jobs[0]?.jobId ?? '';
+    assert.deepEqual(
+      { ...summary, jobs: summary.jobs.map((j) => ({ jobId: j.jobId, jobName: j.jobName, state: j.state })) },
+      { exitCode: 124, clusterId, jobs: [{ jobId, jobName: 'endless', state: 'CANCELED' }] },
+    );
+    assert.match(result.stderr, new RegExp(`^Job ${jobId} \\(endless\\) switched from state CANCELLING to CANCELED\\.$`, 'm'));
+    assert.equal(result.stderr.trimEnd().split('\n').at(-1), `Timed out after 12 s: cancelled job(s) ${jobId}.`);
+    fx().assertRemoved(clusterId);
   });
 });

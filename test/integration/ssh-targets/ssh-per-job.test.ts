@@ -3,32 +3,11 @@
  * 127.0.0.3 (worker) for one job, gone when the job has ended, however it ended.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { SshdHosts } from '../../support/sshd.js';
-import { startSshdHosts } from '../../support/sshd.js';
-import { FAILING, TargetsFixture, UNBOUNDED, WORD_COUNT, WORD_COUNT_LINES, allTasksRunning, clusterIdIn, describeResult, exitWithin, getJson, waitFor, wordCountLines } from './targets-harness.js';
+import { describe, test } from 'node:test';
+import { FAILING, UNBOUNDED, WORD_COUNT, WORD_COUNT_LINES, allTasksRunning, clusterIdIn, describeResult, exitWithin, getJson, waitFor, wordCountLines, useTargetsFixture } from './targets-harness.js';
 
 describe('run -t ssh-per-job on two sshd hosts', () => {
-  let sshd: SshdHosts | undefined;
-  let fixture: TargetsFixture | undefined;
-  const fx = (): TargetsFixture => {
-    assert.ok(fixture !== undefined, 'the sshd hosts did not start');
-    return fixture;
-  };
-
-  before(async () => {
-    sshd = await startSshdHosts({ count: 2 });
-    fixture = new TargetsFixture(sshd, 'per-job');
-    fixture.write();
-  });
-
-  after(async () => {
-    try {
-      await fixture?.cleanUp();
-    } finally {
-      await sshd?.stop();
-    }
-  });
+  const fx = useTargetsFixture('per-job');
 
   test('a WordCount: exact output, exit 0, and afterwards nothing of its cluster on any host but logs', async () => {
     const result = await fx().cli('run', '-t', 'ssh-per-job', '-p', '2', WORD_COUNT);

@@ -14,7 +14,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import type { SshdHosts } from '../../support/sshd.js';
+import { startSshdHosts } from '../../support/sshd.js';
 import type { ProcessResult } from '../entrypoints/daemon-harness.js';
 import { BIN, RunningProcess, isGone, waitFor } from '../entrypoints/daemon-harness.js';
 import type { LauncherFiles } from '../ssh/ssh-harness.js';
@@ -203,4 +205,31 @@ export function clusterIdIn(text: string, kind: 'Per-job' | 'Application' | 'Ses
   const id = new RegExp(`${kind} cluster '([A-Za-z0-9._-]+)' is (?:up|running)`).exec(text)?.[1];
   assert.ok(id !== undefined, `no ${kind.toLowerCase()} cluster id in:\n${text}`);
   return id;
+}
+
+/**
+ * The set-up every `run -t ssh-*` test file shares: two sshd hosts and a {@link TargetsFixture}
+ * with the default masters and workers, started before the file's tests and cleaned up after
+ * them (failing the file when a test left a daemon). Call it at the top of a `describe`; the
+ * returned function gives the fixture to the tests.
+ */
+export function useTargetsFixture(name: string): () => TargetsFixture {
+  let sshd: SshdHosts | undefined;
+  let fixture: TargetsFixture | undefined;
+  before(async () => {
+    sshd = await startSshdHosts({ count: 2 });
+    fixture = new TargetsFixture(sshd, name);
+    fixture.write();
+  });
+  after(async () => {
+    try {
+      await fixture?.cleanUp();
+    } finally {
+      await sshd?.stop();
+    }
+  });
+  return () => {
+    assert.ok(fixture !== undefined, 'the sshd hosts did not start');
+    return fixture;
+  };
 }
