@@ -39,15 +39,14 @@ export interface PipelineExecutorOptions {
 }
 
 /**
- * Targets that exist today. `ssh-per-job` and `ssh-application` deploy a cluster on the hosts of
- * conf/masters and conf/workers for the run; sessions started with `flink-ts ssh-session` are
- * reached through their context (or `-m`), as `remote`.
+ * The targets. `ssh-per-job` and `ssh-application` deploy a cluster on the hosts of conf/masters
+ * and conf/workers for the run; `pool-per-job` and `pool-application` deploy one into the
+ * resource pool. Sessions started with `flink-ts ssh-session` or `pool-session` are reached
+ * through their context (or `-m`), as `remote`; `pool-session` with `-D pool.application.id`
+ * reaches a pool session by its application id.
  */
-export const AVAILABLE_TARGETS = ['local', 'remote', 'ssh-per-job', 'ssh-application'] as const;
+export const AVAILABLE_TARGETS = ['local', 'remote', 'ssh-per-job', 'ssh-application', 'pool-session', 'pool-per-job', 'pool-application'] as const;
 export type ExecutionTarget = (typeof AVAILABLE_TARGETS)[number];
-
-// Named in the error for an unknown target, so users learn the plan instead of guessing names.
-const PLANNED_TARGETS = 'pool-* arrive with the cluster work';
 
 function isAvailableTarget(name: string): name is ExecutionTarget {
   return (AVAILABLE_TARGETS as readonly string[]).includes(name);
@@ -61,7 +60,7 @@ export function checkExecutionTarget(name: string): ExecutionTarget {
   if (isAvailableTarget(name)) return name;
   throw new FlinkTsError(
     'ERR_INVALID_ARGUMENT',
-    `Unknown target '${name}'. Available targets: ${AVAILABLE_TARGETS.join(', ')} (${PLANNED_TARGETS}).`,
+    `Unknown target '${name}'. Available targets: ${AVAILABLE_TARGETS.join(', ')}.`,
   );
 }
 
@@ -78,8 +77,12 @@ export function supportsDetached(target: ExecutionTarget): boolean {
       return false;
     case 'remote':
       return true;
+    case 'pool-per-job':
+      return false;
     // The cluster ends by itself with the application.
     case 'ssh-application':
+    case 'pool-application':
+    case 'pool-session':
       return true;
   }
 }
@@ -99,8 +102,20 @@ export async function createPipelineExecutor(target: ExecutionTarget, options: P
       const { SshPerJobExecutor } = await import('./ssh/ssh-per-job-executor.js');
       return new SshPerJobExecutor(options);
     }
+    case 'pool-per-job': {
+      const { PoolPerJobExecutor } = await import('./pool/pool-per-job-executor.js');
+      return new PoolPerJobExecutor(options);
+    }
+    case 'pool-session': {
+      // A session of the pool, found by its application id: then submitted to as remote.
+      const { poolRestAddress } = await import('./pool/pool-address.js');
+      const url = new URL(await poolRestAddress(options.configuration, target));
+      const { RemoteExecutor } = await import('./remote-executor.js');
+      return new RemoteExecutor({ ...options, configuration: options.configuration.withOverrides({ 'rest.address': url.hostname, 'rest.port': Number(url.port) }, '-t pool-session') });
+    }
     case 'ssh-application':
+    case 'pool-application':
       // The program runs in the JobManager, not through an executor of this client (run-action.ts).
-      throw new FlinkTsError('ERR_ILLEGAL_STATE', 'The ssh-application target runs the program in the JobManager; it has no client-side executor.');
+      throw new FlinkTsError('ERR_ILLEGAL_STATE', `The ${target} target runs the program in the JobManager; it has no client-side executor.`);
   }
 }

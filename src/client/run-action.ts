@@ -95,10 +95,11 @@ async function runJobUnguarded(options: RunJobOptions): Promise<RunSummary> {
   const target = resolveTarget(configuration, options.target !== undefined || options.jobManager !== undefined);
   const attached = configuration.get(EXECUTION_ATTACHED);
   if (!attached && !supportsDetached(target)) {
+    const family = target.split('-')[0] ?? 'ssh';
     throw new UsageError(
-      target === 'ssh-per-job'
-        ? "Detached mode (-d) is not available for the 'ssh-per-job' target: the client takes the job's cluster down when the job ends. " +
-            'Run attached (without -d), or use -t ssh-application -d (its cluster ends with the application), or a session (flink-ts ssh-session -d).'
+      target === 'ssh-per-job' || target === 'pool-per-job'
+        ? `Detached mode (-d) is not available for the '${target}' target: the client takes the job's cluster down when the job ends. ` +
+            `Run attached (without -d), or use -t ${family}-application -d (its cluster ends with the application), or a session (flink-ts ${family}-session -d).`
         : `Detached mode (-d) is not available for the '${target}' target: its cluster runs inside this client process and would end with it. ` +
             'Run attached (without -d), or submit to a cluster with -t remote / -m host:port.',
     );
@@ -110,6 +111,11 @@ async function runJobUnguarded(options: RunJobOptions): Promise<RunSummary> {
     const { runSshApplication } = await import('./ssh/ssh-application.js');
     const signals = options.signals ?? processSignals;
     return runSshApplication({ configuration, artifact, jobFile: options.jobFile, args: options.jobArgs, attached, env: options.env, output, signals, timeout });
+  }
+  if (target === 'pool-application') {
+    const { runPoolApplication } = await import('./pool/pool-application.js');
+    const signals = options.signals ?? processSignals;
+    return runPoolApplication({ configuration, artifact, jobFile: options.jobFile, args: options.jobArgs, attached, output, signals, timeout });
   }
   const executor = await (options.createExecutor ?? createPipelineExecutor)(target, {
     configuration,

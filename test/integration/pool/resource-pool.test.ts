@@ -77,6 +77,19 @@ describe('ResourcePool on a real Redis', () => {
     assert.equal(await pool.nextHostCommand('h1', 50), undefined);
   });
 
+  test('a JobManager container takes memory and no slot, and gives it back', async () => {
+    const pool = await connect();
+    await pool.registerHost(host('h1', 2, 4));
+    const app = await submit(pool);
+    await pool.requestContainers({ applicationId: app, kind: 'jobmanager', slots: 0, memoryBytes: GB, properties: {} }, 1);
+    const [jobManager] = await pool.containers(app);
+    assert.deepEqual([jobManager?.kind, jobManager?.state, jobManager?.slots], ['jobmanager', 'ALLOCATED', 0]);
+    assert.deepEqual((await pool.status()).hosts.map((h) => [h.slotsFree, h.memoryFree / GB]), [[2, 3]]);
+    await pool.finishApplication(app, 'FINISHED', '');
+    assert.deepEqual((await pool.status()).hosts.map((h) => [h.slotsFree, h.memoryFree / GB]), [[2, 4]]);
+    assert.deepEqual((await pool.status()).queues.map((q) => [q.usedMemory, q.usedSlots, q.runningContainers]), [[0, 0, 0]]);
+  });
+
   test('a request that does not fit waits, and is placed when a release frees room', async () => {
     const pool = await connect();
     await pool.registerHost(host('h1', 2, 4));

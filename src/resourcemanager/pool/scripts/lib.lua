@@ -27,6 +27,7 @@ local function hgetall(key)
   return out
 end
 
+-- Note: negate as `0 - x`, never `-x`: -0 would reach Redis as "-0", which HINCRBY refuses.
 local function num(value, default)
   local n = tonumber(value)
   if n == nil then return default end
@@ -75,8 +76,8 @@ local function free_container(cid)
     redis.call('ZADD', P .. 'free-slots', free, c.host)
   end
   local qkey = P .. 'queue-usage:' .. (c.queue or 'default')
-  redis.call('HINCRBY', qkey, 'memory', -num(c.memory, 0))
-  redis.call('HINCRBY', qkey, 'slots', -num(c.slots, 0))
+  redis.call('HINCRBY', qkey, 'memory', 0 - num(c.memory, 0))
+  redis.call('HINCRBY', qkey, 'slots', 0 - num(c.slots, 0))
   redis.call('HINCRBY', qkey, 'containers', -1)
 end
 
@@ -123,7 +124,7 @@ local function lose_host(host, diagnostics, now)
   end
   redis.call('HSET', hkey, 'state', 'LOST', 'slots-free', 0, 'memory-free', 0)
   redis.call('ZREM', P .. 'free-slots', host)
-  redis.call('INCRBY', P .. 'memory-total', -num(redis.call('HGET', hkey, 'memory-total'), 0))
+  redis.call('INCRBY', P .. 'memory-total', 0 - num(redis.call('HGET', hkey, 'memory-total'), 0))
   redis.call('DEL', hkey .. ':containers')
   redis.call('DEL', hkey .. ':inbox')
 end
@@ -201,8 +202,8 @@ local function allocate(rid, r, host, now)
   local cid = 'container_' .. e .. '_' .. app_seq .. '_01_' .. pad(n, 6)
   local slots, memory = num(r.slots, 0), num(r.memory, 0)
   local hkey = P .. 'host:' .. host
-  redis.call('ZADD', P .. 'free-slots', redis.call('HINCRBY', hkey, 'slots-free', -slots), host)
-  redis.call('HINCRBY', hkey, 'memory-free', -memory)
+  redis.call('ZADD', P .. 'free-slots', redis.call('HINCRBY', hkey, 'slots-free', 0 - slots), host)
+  redis.call('HINCRBY', hkey, 'memory-free', 0 - memory)
   local qkey = P .. 'queue-usage:' .. r.queue
   redis.call('HINCRBY', qkey, 'memory', memory)
   redis.call('HINCRBY', qkey, 'slots', slots)
