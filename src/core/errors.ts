@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'ERR_REMOTE_EXIT'
   | 'ERR_REMOTE_TIMEOUT'
   | 'ERR_REMOTE_INSTALL'
+  // resource pool
+  | 'ERR_POOL'
   | 'ERR_REMOTE_NODE'
   | 'ERR_CLUSTER_RUNNING';
 

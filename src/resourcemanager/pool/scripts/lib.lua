@@ -1,0 +1,294 @@
+-- lib.lua: shared by every pool script; prepended to each when it is loaded (Redis scripts
+-- cannot call each other). Every script gets
+--   KEYS[1]  the pool's key prefix, e.g. "flink-ts:pool:default:" (all keys live below it;
+--            a single Redis, not Redis Cluster)
+--   ARGV[1]  the caller's lease TTL in milliseconds (pool.lease.ttl)
+-- and its own arguments from ARGV[2] on. Errors are negative integers (see pool-errors.ts).
+local P = KEYS[1]
+local TTL = tonumber(ARGV[1])
+
+local ERR_HOST_UNKNOWN = -1
+local ERR_QUEUE_UNKNOWN = -2
+local ERR_APPLICATION_UNKNOWN = -3
+local ERR_APPLICATION_ENDED = -4
+local ERR_CONTAINER_UNKNOWN = -5
+local ERR_INVALID_ARGUMENT = -6
+local ERR_QUEUES_INVALID = -7
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function hgetall(key)
+  local flat = redis.call('HGETALL', key)
+  local out = {}
+  for i = 1, #flat, 2 do out[flat[i]] = flat[i + 1] end
+  return out
+end
+
+local function num(value, default)
+  local n = tonumber(value)
+  if n == nil then return default end
+  return n
+end
+
+local function final_app_state(state)
+  return state == 'FINISHED' or state == 'FAILED' or state == 'KILLED'
+end
+
+local function final_container_state(state)
+  return state == 'COMPLETED' or state == 'FAILED' or state == 'KILLED' or state == 'LOST'
+end
+
+-- The pool's epoch: part of application and container ids, as YARN's cluster timestamp.
+local function epoch(now)
+  local e = redis.call('GET', P .. 'epoch')
+  if not e then
+    e = tostring(now)
+    redis.call('SET', P .. 'epoch', e)
+  end
+  return e
+end
+
+local function pad(n, width)
+  local s = tostring(n)
+  while #s < width do s = '0' .. s end
+  return s
+end
+
+local function set_lease(member, now)
+  redis.call('ZADD', P .. 'leases', now + TTL, member)
+end
+
+-- Gives a container's resources back to its host and queue; only once per container.
+local function free_container(cid)
+  local ckey = P .. 'container:' .. cid
+  if redis.call('HGET', ckey, 'freed') == '1' then return end
+  local c = hgetall(ckey)
+  if c.id == nil then return end
+  redis.call('HSET', ckey, 'freed', '1')
+  local hkey = P .. 'host:' .. c.host
+  if redis.call('EXISTS', hkey) == 1 then
+    redis.call('HINCRBY', hkey, 'slots-free', num(c.slots, 0))
+    redis.call('HINCRBY', hkey, 'memory-free', num(c.memory, 0))
+  end
+  local qkey = P .. 'queue-usage:' .. (c.queue or 'default')
+  redis.call('HINCRBY', qkey, 'memory', -num(c.memory, 0))
+  redis.call('HINCRBY', qkey, 'slots', -num(c.slots, 0))
+  redis.call('HINCRBY', qkey, 'containers', -1)
+end
+
+-- Ends a container that has not ended: frees it and tells its agent to kill the process.
+local function end_container(cid, state, diagnostics, now)
+  local ckey = P .. 'container:' .. cid
+  local current = redis.call('HGET', ckey, 'state')
+  if not current or final_container_state(current) then return end
+  redis.call('HSET', ckey, 'state', state, 'diagnostics', diagnostics, 'finished', now)
+  free_container(cid)
+  if state ~= 'LOST' then
+    local host = redis.call('HGET', ckey, 'host')
+    redis.call('RPUSH', P .. 'host:' .. host .. ':inbox', 'kill ' .. cid)
+  end
+end
+
+local function remove_requests_of(app)
+  local reqs = redis.call('SMEMBERS', P .. 'app:' .. app .. ':requests')
+  for _, rid in ipairs(reqs) do
+    redis.call('ZREM', P .. 'requests', rid)
+    redis.call('DEL', P .. 'request:' .. rid)
+  end
+  redis.call('DEL', P .. 'app:' .. app .. ':requests')
+end
+
+local function end_application(app, state, diagnostics, now)
+  local akey = P .. 'app:' .. app
+  local current = redis.call('HGET', akey, 'state')
+  if not current or final_app_state(current) then return end
+  redis.call('HSET', akey, 'state', state, 'diagnostics', diagnostics, 'finished', now)
+  redis.call('ZREM', P .. 'leases', 'am:' .. app, 'client:' .. app)
+  remove_requests_of(app)
+  for _, cid in ipairs(redis.call('SMEMBERS', akey .. ':containers')) do
+    end_container(cid, 'KILLED', 'Its application ended (' .. state .. ').', now)
+  end
+end
+
+local function lose_host(host, diagnostics, now)
+  local hkey = P .. 'host:' .. host
+  if redis.call('HGET', hkey, 'state') ~= 'RUNNING' then return end
+  redis.call('ZREM', P .. 'leases', 'host:' .. host)
+  for _, cid in ipairs(redis.call('SMEMBERS', hkey .. ':containers')) do
+    end_container(cid, 'LOST', diagnostics, now)
+  end
+  redis.call('HSET', hkey, 'state', 'LOST', 'slots-free', 0, 'memory-free', 0)
+  redis.call('DEL', hkey .. ':containers')
+  redis.call('DEL', hkey .. ':inbox')
+end
+
+-- Expires leases whose owners stopped heartbeating. After a Redis restart (a new run id) the
+-- time Redis was down is given back to every lease first: owners could not renew meanwhile.
+local function reap(now)
+  local info = redis.call('INFO', 'server')
+  local run_id = string.match(info, 'run_id:(%w+)')
+  local last_run = redis.call('GET', P .. 'run-id')
+  local clock = tonumber(redis.call('GET', P .. 'clock'))
+  if last_run and last_run ~= run_id and clock then
+    local gap = now - clock
+    if gap > 0 then
+      local leases = redis.call('ZRANGE', P .. 'leases', 0, -1, 'WITHSCORES')
+      for i = 1, #leases, 2 do
+        redis.call('ZADD', P .. 'leases', tonumber(leases[i + 1]) + gap, leases[i])
+      end
+    end
+  end
+  redis.call('SET', P .. 'run-id', run_id)
+  redis.call('SET', P .. 'clock', now)
+  local expired = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now)
+  for _, member in ipairs(expired) do
+    redis.call('ZREM', P .. 'leases', member)
+    local kind, id = string.match(member, '^(%a+):(.+)$')
+    if kind == 'host' then
+      lose_host(id, 'Its host ' .. id .. ' stopped heartbeating (pool.lease.ttl).', now)
+    elseif kind == 'am' then
+      end_application(id, 'FAILED', 'Its JobManager stopped heartbeating (pool.lease.ttl).', now)
+    elseif kind == 'client' then
+      end_application(id, 'KILLED', 'The client that owned it stopped heartbeating (pool.lease.ttl).', now)
+    end
+  end
+end
+
+-- Total memory of the hosts that run: what queue shares are shares of.
+local function pool_memory()
+  local total = 0
+  for _, host in ipairs(redis.call('SMEMBERS', P .. 'hosts')) do
+    local h = redis.call('HMGET', P .. 'host:' .. host, 'state', 'memory-total')
+    if h[1] == 'RUNNING' then total = total + num(h[2], 0) end
+  end
+  return total
+end
+
+local function queue_definition(name)
+  local q = redis.call('HMGET', P .. 'queue:' .. name, 'capacity', 'maximum-capacity')
+  if q[1] then return num(q[1], 0), num(q[2], 100) end
+  -- Without queue definitions the pool has one queue, 'default', with all of it.
+  if name == 'default' and redis.call('SCARD', P .. 'queues') == 0 then return 100, 100 end
+  return nil, nil
+end
+
+local function has_label(labels, label)
+  if label == nil or label == '' then return true end
+  for l in string.gmatch(labels or '', '[^,]+') do
+    if l == label then return true end
+  end
+  return false
+end
+
+-- The host for a container: a running one with the label and room for it, the one with the
+-- most free slots (then memory), which spreads TaskManagers over the hosts.
+local function pick_host(slots, memory, label)
+  local best, best_slots, best_memory = nil, -1, -1
+  for _, host in ipairs(redis.call('SMEMBERS', P .. 'hosts')) do
+    local h = redis.call('HMGET', P .. 'host:' .. host, 'state', 'slots-free', 'memory-free', 'labels')
+    local fs, fm = num(h[2], 0), num(h[3], 0)
+    if h[1] == 'RUNNING' and fs >= slots and fm >= memory and has_label(h[4], label) then
+      if fs > best_slots or (fs == best_slots and fm > best_memory) then
+        best, best_slots, best_memory = host, fs, fm
+      end
+    end
+  end
+  return best
+end
+
+local function allocate(rid, r, host, now)
+  local e = epoch(now)
+  local n = redis.call('INCR', P .. 'container-seq')
+  local app_seq = string.match(r.app, '_(%d+)$') or '0'
+  local cid = 'container_' .. e .. '_' .. app_seq .. '_01_' .. pad(n, 6)
+  local slots, memory = num(r.slots, 0), num(r.memory, 0)
+  local hkey = P .. 'host:' .. host
+  redis.call('HINCRBY', hkey, 'slots-free', -slots)
+  redis.call('HINCRBY', hkey, 'memory-free', -memory)
+  local qkey = P .. 'queue-usage:' .. r.queue
+  redis.call('HINCRBY', qkey, 'memory', memory)
+  redis.call('HINCRBY', qkey, 'slots', slots)
+  redis.call('HINCRBY', qkey, 'containers', 1)
+  redis.call('HSET', P .. 'container:' .. cid,
+    'id', cid, 'app', r.app, 'kind', r.kind, 'host', host,
+    'address', redis.call('HGET', hkey, 'address'), 'queue', r.queue,
+    'slots', slots, 'memory', memory, 'properties', r.properties,
+    'state', 'ALLOCATED', 'request', rid, 'allocated', now, 'diagnostics', '')
+  redis.call('SADD', P .. 'app:' .. r.app .. ':containers', cid)
+  redis.call('SADD', hkey .. ':containers', cid)
+  redis.call('ZREM', P .. 'requests', rid)
+  redis.call('SREM', P .. 'app:' .. r.app .. ':requests', rid)
+  redis.call('DEL', P .. 'request:' .. rid)
+  redis.call('RPUSH', hkey .. ':inbox', 'launch ' .. cid)
+  return cid
+end
+
+-- The capacity scheduler's pass: while a pending request fits, the one of the queue furthest
+-- below its guaranteed share goes first (oldest first within a queue); no queue grows beyond
+-- its maximum share. A request no host has room for waits, and does not block the others.
+local function schedule(now)
+  local pending = redis.call('ZRANGE', P .. 'requests', 0, -1)
+  if #pending == 0 then return end
+  local total = pool_memory()
+  if total <= 0 then return end
+  local requests, used = {}, {}
+  for _, rid in ipairs(pending) do
+    local r = hgetall(P .. 'request:' .. rid)
+    if r.app ~= nil then
+      requests[#requests + 1] = { id = rid, r = r }
+      if used[r.queue] == nil then used[r.queue] = num(redis.call('HGET', P .. 'queue-usage:' .. r.queue, 'memory'), 0) end
+    end
+  end
+  local skipped = {}
+  while true do
+    local best, best_ratio = nil, nil
+    for i, item in ipairs(requests) do
+      if not skipped[i] then
+        local q = item.r.queue
+        local capacity, maximum = queue_definition(q)
+        local memory = num(item.r.memory, 0)
+        if capacity ~= nil and used[q] + memory <= maximum * total / 100 then
+          local guaranteed = capacity * total / 100
+          local ratio = used[q] / math.max(guaranteed, 1)
+          if best_ratio == nil or ratio < best_ratio then best, best_ratio = i, ratio end
+        else
+          skipped[i] = true
+        end
+      end
+    end
+    if best == nil then return end
+    local item = requests[best]
+    local host = pick_host(num(item.r.slots, 0), num(item.r.memory, 0), item.r.label)
+    skipped[best] = true
+    if host ~= nil then
+      allocate(item.id, item.r, host, now)
+      used[item.r.queue] = used[item.r.queue] + num(item.r.memory, 0)
+    end
+  end
+end
+
+local function container_json(cid)
+  local c = hgetall(P .. 'container:' .. cid)
+  if c.id == nil then return nil end
+  return {
+    id = c.id, applicationId = c.app, kind = c.kind, hostId = c.host, hostAddress = c.address or '',
+    state = c.state, slots = num(c.slots, 0), memoryBytes = num(c.memory, 0), pid = tonumber(c.pid),
+    exitCode = tonumber(c['exit-code']), diagnostics = c.diagnostics or '',
+  }
+end
+
+local function app_json(app)
+  local a = hgetall(P .. 'app:' .. app)
+  if a.id == nil then return nil end
+  return {
+    id = a.id, name = a.name, user = a.user, queue = a.queue, type = a.type, state = a.state,
+    restAddress = a['rest-address'], diagnostics = a.diagnostics or '', submittedAt = num(a.submitted, 0),
+    finishedAt = tonumber(a.finished), nodeLabel = a.label,
+  }
+end
+
+local NOW = now_ms()
+reap(NOW)

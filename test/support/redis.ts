@@ -1,0 +1,97 @@
+/**
+ * A real redis-server for tests, on a free loopback port in a temporary directory. `restart()`
+ * stops it and starts it again on the same port with the same data: the tests of what happens
+ * when Redis goes away and comes back. Persistence is the append-only file, as
+ * docs/deployment-pool.md tells production setups to use.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from './eventually.js';
+
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly dir: string;
+  /** Stops the server (SIGKILL when `crash`, else a clean SHUTDOWN that writes its data). */
+  stop(options?: { crash?: boolean }): Promise<void>;
+  /** Starts it again on the same port with the same data directory. */
+  start(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stops it for good and removes its directory. */
+  destroy(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let text = '';
+    socket.setTimeout(500, () => socket.destroy());
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+      if (text.includes('\r\n')) {
+        socket.end();
+        resolve(text.startsWith('+PONG'));
+      }
+    });
+    socket.on('error', () => resolve(false));
+    socket.on('close', () => resolve(text.startsWith('+PONG')));
+  });
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'flink-ts-redis-'));
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const start = async (): Promise<void> => {
+    // appendfsync always: a restart in a test must not lose the last second of pool state.
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--protected-mode', 'no'], {
+      stdio: 'ignore',
+    });
+    const current = child;
+    exited = new Promise((resolve) => current.once('exit', () => resolve()));
+    await eventually(() => answersPing(port), `redis-server on port ${port}`, 10_000, 20);
+  };
+
+  const stop = async (options: { crash?: boolean } = {}): Promise<void> => {
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(options.crash === true ? 'SIGKILL' : 'SIGTERM');
+    await exited;
+    child = undefined;
+  };
+
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    dir,
+    stop,
+    start,
+    restart: async () => {
+      await stop();
+      await start();
+    },
+    destroy: async () => {
+      await stop({ crash: true });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
