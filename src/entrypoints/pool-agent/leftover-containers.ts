@@ -8,28 +8,11 @@
  * Pids are reused, so a recorded pid is only killed while its command line still carries the
  * container's id (`-D $internal.pool.container.id=<id>`).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../core/logger.js';
+import { processCommandLine } from '../daemon/processes.js';
 import { containerPaths, listContainerIds, readMetadata, writeMetadata } from './container-directory.js';
 import { CONTAINER_ID_KEY } from './container-keys.js';
-
-/** The argv of a process, or undefined when it is gone or cannot be read. */
-export function processCommandLine(pid: number): string[] | undefined {
-  if (existsSync('/proc/self/cmdline')) {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
-    } catch {
-      return undefined;
-    }
-  }
-  try {
-    return execFileSync('ps', ['-ww', '-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Whether `pid` is the process of that container (alive, and its command line names the container). */
 export function isContainerProcess(pid: number, containerId: string): boolean {

@@ -263,7 +263,9 @@ export class NodeAgent implements ClusterComponent {
       if (inbox === undefined) return;
       let command;
       try {
-        command = await inbox.nextHostCommand(this.settings.hostId, waitMs);
+        // Bounded: a connection waiting for Redis to come back would hold the read forever. A
+        // command popped by an abandoned read is lost; the heartbeat's reconciliation covers it.
+        command = await withTimeout(inbox.nextHostCommand(this.settings.hostId, waitMs), waitMs + POOL_CALL_TIMEOUT_MS);
         backoff = this.settings.heartbeatIntervalMs;
       } catch (error) {
         if (this.isStopping) return;
