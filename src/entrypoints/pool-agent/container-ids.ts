@@ -21,9 +21,11 @@ export const CONTAINER_ID_FORMAT = 'container_<epoch>_<application seq>_<attempt
 /** How an application id looks, for messages. */
 export const APPLICATION_ID_FORMAT = 'application_<epoch>_<seq>';
 
-/** A value quoted for a message, cut short and with control characters escaped. */
+/** A value for a message: strings quoted and cut short, with control characters escaped; other values as JSON. */
 export function quoteForMessage(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  const cut = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-  return JSON.stringify(cut);
+  const cut = (text: string): string => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  if (typeof value === 'string') return JSON.stringify(cut(value));
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return String(value);
+  return cut(JSON.stringify(value) ?? String(value));
 }
