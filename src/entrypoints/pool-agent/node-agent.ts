@@ -448,26 +448,31 @@ export class NodeAgent implements ClusterComponent {
 
   /** Sends the queued `containerExited` reports, oldest first; stops at the first the pool cannot take now. */
   private flushReports(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        for (const [id, report] of [...this.pendingExits]) {
-          try {
-            await withTimeout(this.requirePool().containerExited(this.settings.hostId, id, report.exitCode, report.diagnostics), POOL_CALL_TIMEOUT_MS);
-          } catch (error) {
-            if (isPoolUnreachable(error)) {
-              this.poolUnreachable(error);
-              return;
-            }
-            // CONTAINER_UNKNOWN, HOST_UNKNOWN: the pool has nothing to record it on.
-            this.logger.debug(`The pool did not take the end of container ${id}: ${ensureError(error).message}`);
-          }
-          this.pendingExits.delete(id);
-        }
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
+    if (this.flushing === undefined) {
+      const flushing = this.sendReports();
+      this.flushing = flushing;
+      // Cleared once settled (not inside sendReports: with nothing to send it settles at once).
+      void flushing.finally(() => {
+        if (this.flushing === flushing) this.flushing = undefined;
+      });
+    }
     return this.flushing;
+  }
+
+  private async sendReports(): Promise<void> {
+    for (const [id, report] of [...this.pendingExits]) {
+      try {
+        await withTimeout(this.requirePool().containerExited(this.settings.hostId, id, report.exitCode, report.diagnostics), POOL_CALL_TIMEOUT_MS);
+      } catch (error) {
+        if (isPoolUnreachable(error)) {
+          this.poolUnreachable(error);
+          return;
+        }
+        // CONTAINER_UNKNOWN, HOST_UNKNOWN: the pool has nothing to record it on.
+        this.logger.debug(`The pool did not take the end of container ${id}: ${ensureError(error).message}`);
+      }
+      this.pendingExits.delete(id);
+    }
   }
 
   // ----------------------------------------------------------------------------------- reachability
