@@ -27,5 +27,5 @@ export function quoteForMessage(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(cut(value));
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return String(value);
-  return cut(JSON.stringify(value) ?? String(value));
+  return cut(JSON.stringify(value) ?? typeof value);
 }
