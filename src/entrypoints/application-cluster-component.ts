@@ -1,3 +1,4 @@
+import type { ApplicationStatus } from '../resourcemanager/active/resource-manager-driver.js';
 import { readFileSync } from 'node:fs';
 import type { Configuration } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
@@ -52,6 +53,8 @@ export class ApplicationClusterComponent implements ClusterComponent {
     const { args } = this.application;
     const config = this.inner.configuration;
     this.logger.info(`Running the application ${this.application.artifactPath} with arguments ${JSON.stringify(args)}.`);
+    let status: ApplicationStatus = 'SUCCEEDED';
+    let diagnostics = 'The application finished.';
     try {
       // TaskManagers fetch a job's artifact from the BlobServer by its hash, so the application's
       // jobs must find it there, as jobs submitted over REST do; main runs from that copy too.
@@ -60,12 +63,16 @@ export class ApplicationClusterComponent implements ClusterComponent {
       const artifactPath = blobs.pathOf(artifactHash);
       const run = await runApplication(this.inner.dispatcherInstance, config, { artifactPath, artifactHash }, args, true);
       this.logger.info(`The application finished; its jobs: ${run.jobIds.join(', ')}.`);
+      const states = run.jobIds.map((id) => this.inner.dispatcherInstance.getJobStatus(id));
+      if (states.some((s) => s === 'FAILED')) [status, diagnostics] = ['FAILED', 'A job of the application failed.'];
+      else if (states.some((s) => s === 'CANCELED')) [status, diagnostics] = ['CANCELED', 'A job of the application was canceled.'];
     } catch (e) {
       this.logger.error('The application failed.', e);
+      [status, diagnostics] = ['FAILED', `The application's main failed: ${e instanceof Error ? e.message : String(e)}`];
     }
     if (config.get(SHUTDOWN_ON_APPLICATION_FINISH)) {
       this.logger.info('Shutting down the application cluster (execution.shutdown-on-application-finish).');
-      await this.inner.shutdown();
+      await this.inner.shutdown(status, diagnostics);
     }
   }
 }

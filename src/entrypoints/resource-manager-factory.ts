@@ -1,7 +1,17 @@
 import type { Configuration } from '../config/index.js';
 import type { JobManagerComponentOptions } from '../runtime/entrypoint/job-manager-component.js';
 import type { ActiveResourceManagerSettings } from '../resourcemanager/active/active-resource-manager.js';
+import type { JobManagerComponent } from '../runtime/entrypoint/job-manager-component.js';
+import type { PoolWorker } from '../resourcemanager/pool/pool-resource-manager-driver.js';
+import { PoolResourceManagerDriver } from '../resourcemanager/pool/pool-resource-manager-driver.js';
+import { ResourcePool } from '../resourcemanager/pool/resource-pool.js';
+import { resolveClusterSecret } from '../runtime/entrypoint/cluster-secret.js';
 import {
+  CLUSTER_SECRET,
+  JOB_MANAGER_RPC_ADDRESS,
+  JOB_MANAGER_RPC_PORT,
+  POOL_APPLICATION_ID,
+  POOL_HEARTBEAT_INTERVAL,
   NUM_TASK_SLOTS,
   SSH_MAX_TASK_MANAGERS_PER_HOST,
   START_WORKER_MAX_FAILURE_RATE,
@@ -36,8 +46,9 @@ export function activeSettingsFrom(config: Configuration): ActiveResourceManager
 export function resourceManagerOptions(config: Configuration): JobManagerComponentOptions {
   const driver = config.getRaw(RESOURCE_MANAGER_DRIVER_KEY);
   if (driver === undefined) return {};
+  if (driver === 'pool') return poolResourceManagerOptions(config);
   if (driver !== 'ssh') {
-    throw new FlinkTsError('ERR_INVALID_ARGUMENT', `Unknown ResourceManager driver '${String(driver)}' in ${RESOURCE_MANAGER_DRIVER_KEY}: expected ssh.`);
+    throw new FlinkTsError('ERR_INVALID_ARGUMENT', `Unknown ResourceManager driver '${String(driver)}' in ${RESOURCE_MANAGER_DRIVER_KEY}: expected ssh or pool.`);
   }
   const workersText = config.getRaw(SSH_WORKERS_KEY);
   const hosts = parseWorkers(typeof workersText === 'string' ? workersText.split(',').join('\n') : '', SSH_WORKERS_KEY).map((w) => w.spec);
@@ -56,6 +67,50 @@ export function resourceManagerOptions(config: Configuration): JobManagerCompone
       return active;
     },
     startResourceManager: () => active?.start() ?? Promise.resolve(),
-    stopResourceManager: () => active?.stop('SUCCEEDED', 'The cluster shuts down.') ?? Promise.resolve(),
+    stopResourceManager: (_rm, status, diagnostics) => active?.stop(status, diagnostics) ?? Promise.resolve(),
+  };
+}
+
+/**
+ * The JobManager of a pool application: TaskManagers are containers requested from the pool;
+ * once REST is up, the application is registered as RUNNING at its address; when the JobManager
+ * shuts down, the application is deregistered with how it ended. When the pool ends the
+ * application (`pool kill`, an expired lease), the JobManager shuts down.
+ */
+function poolResourceManagerOptions(config: Configuration): JobManagerComponentOptions {
+  const applicationId = config.get(POOL_APPLICATION_ID);
+  if (applicationId === undefined) {
+    throw new FlinkTsError('ERR_INVALID_ARGUMENT', `The pool ResourceManager needs pool.application.id (set by the agent that starts the JobManager).`);
+  }
+  let active: ActiveResourceManager<PoolWorker> | undefined;
+  let driver: PoolResourceManagerDriver | undefined;
+  let component: JobManagerComponent | undefined;
+  return {
+    createResourceManager: (rpc, cfg, logger) => {
+      driver = new PoolResourceManagerDriver(
+        () => ResourcePool.connect(cfg, { mode: 'service' }),
+        {
+          applicationId,
+          heartbeatIntervalMs: cfg.get(POOL_HEARTBEAT_INTERVAL),
+          pendingIntervalMs: 100,
+          // TaskManagers reach this JobManager at the port it actually bound (the agent asks for a free one).
+          taskManagerProperties: () => ({
+            [JOB_MANAGER_RPC_ADDRESS.key]: cfg.get(JOB_MANAGER_RPC_ADDRESS) ?? '127.0.0.1',
+            [JOB_MANAGER_RPC_PORT.key]: String(rpc.port),
+            [CLUSTER_SECRET.key]: resolveClusterSecret(cfg),
+          }),
+          onApplicationEnded: (diagnostics) => void component?.shutdown('FAILED', diagnostics),
+        },
+        logger.child('PoolResourceManagerDriver'),
+      );
+      active = new ActiveResourceManager(rpc, logger.child('ActiveResourceManager'), heartbeatSettingsFrom(cfg), driver, activeSettingsFrom(cfg));
+      return active;
+    },
+    startResourceManager: () => active?.start() ?? Promise.resolve(),
+    onStarted: async (started) => {
+      component = started;
+      await driver?.registerApplicationMaster(started.restAddress ?? '');
+    },
+    stopResourceManager: (_rm, status, diagnostics) => active?.stop(status, diagnostics) ?? Promise.resolve(),
   };
 }

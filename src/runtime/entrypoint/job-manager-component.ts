@@ -1,3 +1,4 @@
+import type { ApplicationStatus } from '../../resourcemanager/active/resource-manager-driver.js';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,19 +165,26 @@ export class JobManagerComponent implements ClusterComponent {
     });
     this.logger.info(`Rest endpoint listening at ${this.restAddress ?? '?'}`);
     this.logger.info(`Starting RPC endpoint for the ResourceManager and Dispatcher at ${rpc.addressOf('')}`);
+    await this.options.onStarted?.(this);
   }
 
-  shutdown(): Promise<void> {
-    this.stopping ??= this.stop();
+  /**
+   * Shuts the JobManager down; `status` is how its application ended, for resource managers that
+   * deregister it somewhere (the pool). Later calls get the first call's shutdown.
+   */
+  shutdown(status: ApplicationStatus = 'SUCCEEDED', diagnostics = 'The cluster shuts down.'): Promise<void> {
+    this.stopping ??= this.stop(status, diagnostics);
     return this.stopping;
   }
 
-  private async stop(): Promise<void> {
+  private async stop(status: ApplicationStatus, diagnostics: string): Promise<void> {
     this.logger.info('Shutting down the JobManager.');
     await this.rest?.close();
     await this.dispatcher?.shutDown();
     if (this.resourceManager !== undefined && this.options.stopResourceManager !== undefined) {
-      await this.options.stopResourceManager(this.resourceManager).catch((e: unknown) => this.logger.warn(`Stopping the ResourceManager failed: ${String(e)}`));
+      await this.options
+        .stopResourceManager(this.resourceManager, status, diagnostics)
+        .catch((e: unknown) => this.logger.warn(`Stopping the ResourceManager failed: ${String(e)}`));
     }
     this.resourceManager?.close();
     await this.rpc?.close();
@@ -194,7 +202,9 @@ export class JobManagerComponent implements ClusterComponent {
 export interface JobManagerComponentOptions {
   readonly createResourceManager?: (rpc: TcpRpcService, config: Configuration, logger: Logger) => StandaloneResourceManager;
   readonly startResourceManager?: (resourceManager: StandaloneResourceManager) => Promise<void>;
-  readonly stopResourceManager?: (resourceManager: StandaloneResourceManager) => Promise<void>;
+  readonly stopResourceManager?: (resourceManager: StandaloneResourceManager, status: ApplicationStatus, diagnostics: string) => Promise<void>;
+  /** Called once REST and RPC are up (the pool's JobManager registers its REST address then). */
+  readonly onStarted?: (component: JobManagerComponent) => Promise<void>;
   readonly jarRunner?: (component: JobManagerComponent) => JarRunner;
 }
 
