@@ -11,6 +11,7 @@ import { sshPerJob } from './ssh-per-job.js';
 import { wordcountCluster } from './wordcount-cluster.js';
 import { latency } from './latency.js';
 import { startup } from './startup.js';
+import { poolAllocation } from './pool-allocation.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'wordcount-local': wordcountLocal,
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   startup,
   'ssh-startup': sshStartup,
   'ssh-per-job': sshPerJob,
+  'pool-allocation': poolAllocation,
 };
 
 const requested = process.argv.slice(2);

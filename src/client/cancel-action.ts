@@ -13,6 +13,8 @@ export interface CancelJobOptions {
   /** The job id as given; checked before anything is sent. */
   readonly jobId: string | undefined;
   readonly jobManager?: string | undefined;
+  /** `-t`: `remote`, or a pool target with `-D pool.application.id`. */
+  readonly target?: string | undefined;
   readonly dynamicProperties: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly output: ClientOutput;

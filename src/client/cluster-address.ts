@@ -58,6 +58,8 @@ export function restClusterClientFor(configuration: Configuration): RestClusterC
 /** What a command that talks to a cluster (`list`, `cancel`) is given. */
 export interface ClusterCommandOptions {
   readonly jobManager?: string | undefined;
+  /** `-t`: a pool target reaches its application's JobManager through the pool. */
+  readonly target?: string | undefined;
   readonly dynamicProperties: readonly string[];
   readonly env: NodeJS.ProcessEnv;
 }
@@ -72,5 +74,14 @@ export async function clusterClientFor(options: ClusterCommandOptions, announce:
     dynamicProperties: options.dynamicProperties,
     overrides: [jobManagerOverride(options.jobManager)],
   });
+  if (options.target !== undefined && options.target !== 'remote') {
+    if (options.jobManager !== undefined) throw new UsageError(`-m names a cluster already; -t ${options.target} finds one by itself. Use one of them.`);
+    const { POOL_TARGETS, poolRestAddress } = await import('./pool/pool-address.js');
+    if (!(POOL_TARGETS as readonly string[]).includes(options.target)) {
+      throw new UsageError(`-t ${options.target}: list and cancel reach remote clusters (-m host:port) and pool applications (-t ${POOL_TARGETS.join('|')}).`);
+    }
+    const url = new URL(await poolRestAddress(configuration, options.target));
+    return restClusterClientFor(configuration.withOverrides({ 'rest.address': url.hostname, 'rest.port': Number(url.port) }, `-t ${options.target}`));
+  }
   return restClusterClientFor(await withCurrentContext(configuration, options.jobManager === undefined, options.env, announce));
 }

@@ -22,6 +22,8 @@ export interface ListJobsOptions {
   readonly all: boolean;
   /** `-m host:port`. */
   readonly jobManager?: string | undefined;
+  /** `-t`: `remote`, or a pool target with `-D pool.application.id`. */
+  readonly target?: string | undefined;
   readonly dynamicProperties: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly output: ClientOutput;

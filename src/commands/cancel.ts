@@ -1,4 +1,4 @@
-import { Args, Command } from '@oclif/core';
+import { Args, Command, Flags } from '@oclif/core';
 import { cancelJob } from '../client/cancel-action.js';
 import { configurationFlags, jobManagerFlag } from '../client/cli-config.js';
 import { processOutput } from '../client/cli-output.js';
@@ -23,6 +23,7 @@ Exit code: 0 when the cluster accepted the cancellation; 1 when the job is unkno
 
   static override flags = {
     jobmanager: jobManagerFlag,
+    target: Flags.string({ char: 't', summary: 'remote (with -m), or pool-session|pool-per-job|pool-application with -D pool.application.id=<id>.', helpValue: '<target>' }),
     ...configurationFlags,
   };
 
@@ -31,6 +32,7 @@ Exit code: 0 when the cluster accepted the cancellation; 1 when the job is unkno
     const code = await cancelJob({
       jobId: args.jobId,
       jobManager: flags.jobmanager,
+      target: flags.target,
       dynamicProperties: flags.property ?? [],
       env: process.env,
       output: processOutput,

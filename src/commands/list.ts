@@ -24,6 +24,7 @@ Exit code: 0 on success; 1 when the cluster cannot be reached or answers an erro
     scheduled: Flags.boolean({ char: 's', summary: 'Show only scheduled jobs (CREATED, INITIALIZING).', default: false }),
     all: Flags.boolean({ char: 'a', summary: 'Show all jobs, including terminated ones.', default: false }),
     jobmanager: jobManagerFlag,
+    target: Flags.string({ char: 't', summary: 'remote (with -m), or pool-session|pool-per-job|pool-application with -D pool.application.id=<id>.', helpValue: '<target>' }),
     ...configurationFlags,
   };
 
@@ -34,6 +35,7 @@ Exit code: 0 on success; 1 when the cluster cannot be reached or answers an erro
       scheduled: flags.scheduled,
       all: flags.all,
       jobManager: flags.jobmanager,
+      target: flags.target,
       dynamicProperties: flags.property ?? [],
       env: process.env,
       output: processOutput,

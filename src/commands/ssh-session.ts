@@ -3,28 +3,7 @@ import { configurationFlags } from '../client/cli-config.js';
 import { processOutput } from '../client/cli-output.js';
 import { processSignals } from '../client/run-action.js';
 import { runSshSession } from '../client/ssh/ssh-session.js';
-
-/**
- * yarn-session.sh's two-letter short options (`-nm`, `-jm`, `-tm`, `-id`), which oclif cannot
- * declare (a short flag is one character), as their long forms. `-nmfoo` and `-nm=foo` work too.
- */
-const YARN_STYLE_FLAGS: Readonly<Record<string, string>> = { '-nm': '--name', '-jm': '--jobManagerMemory', '-tm': '--taskManagerMemory', '-id': '--id' };
-
-export function expandYarnStyleFlags(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const [index, arg] of argv.entries()) {
-    if (arg === '--') {
-      out.push(...argv.slice(index));
-      break;
-    }
-    const short = arg.slice(0, 3);
-    const long = YARN_STYLE_FLAGS[short];
-    if (long === undefined) out.push(arg);
-    else if (arg.length === 3) out.push(long);
-    else out.push(`${long}=${arg.slice(arg.charAt(3) === '=' ? 4 : 3)}`);
-  }
-  return out;
-}
+import { expandYarnStyleFlags } from '../client/yarn-style-flags.js';
 
 export default class SshSession extends Command {
   static override summary = "Start a session cluster on the hosts of conf/masters and conf/workers, or attach to one (Flink's yarn-session.sh, over SSH).";

@@ -53,6 +53,8 @@ export interface SessionTarget {
   attach(context: ClusterContext, configuration: Configuration, log: (line: string) => void): Promise<SessionCluster>;
   /** What to tell about a detached session: how to stop it. */
   detachedLines(cluster: SessionCluster, contextName: string): string[];
+  /** A session `-id` names that no context records, when the target can find it by itself. */
+  findUnrecorded?(id: string, configuration: Configuration): Promise<ClusterContext | undefined>;
   /** When `-id` names no known session: what to do (the error's message). */
   unknownSessionMessage(id: string): string;
 }
@@ -164,7 +166,9 @@ async function checkNameFree(contexts: ContextStore, name: string, output: Clien
 async function attachToSession(target: SessionTarget, id: string, options: SessionClientOptions): Promise<number> {
   const { output } = options;
   const contexts = new ContextStore(contextsFile(options.env));
-  const context = contexts.list().contexts.find((c) => c.target === target.name && (c.clusterId === id || c.name === id));
+  const context =
+    contexts.list().contexts.find((c) => c.target === target.name && (c.clusterId === id || c.name === id)) ??
+    (await target.findUnrecorded?.(id, options.configuration()));
   if (context?.clusterId === undefined) throw new UsageError(target.unknownSessionMessage(id));
   const cluster = await target.attach(context, options.configuration(), (line) => output.err(line));
   try {

@@ -69,9 +69,10 @@ local function free_container(cid)
   if c.id == nil then return end
   redis.call('HSET', ckey, 'freed', '1')
   local hkey = P .. 'host:' .. c.host
-  if redis.call('EXISTS', hkey) == 1 then
-    redis.call('HINCRBY', hkey, 'slots-free', num(c.slots, 0))
+  if redis.call('HGET', hkey, 'state') == 'RUNNING' then
+    local free = redis.call('HINCRBY', hkey, 'slots-free', num(c.slots, 0))
     redis.call('HINCRBY', hkey, 'memory-free', num(c.memory, 0))
+    redis.call('ZADD', P .. 'free-slots', free, c.host)
   end
   local qkey = P .. 'queue-usage:' .. (c.queue or 'default')
   redis.call('HINCRBY', qkey, 'memory', -num(c.memory, 0))
@@ -121,6 +122,8 @@ local function lose_host(host, diagnostics, now)
     end_container(cid, 'LOST', diagnostics, now)
   end
   redis.call('HSET', hkey, 'state', 'LOST', 'slots-free', 0, 'memory-free', 0)
+  redis.call('ZREM', P .. 'free-slots', host)
+  redis.call('INCRBY', P .. 'memory-total', -num(redis.call('HGET', hkey, 'memory-total'), 0))
   redis.call('DEL', hkey .. ':containers')
   redis.call('DEL', hkey .. ':inbox')
 end
@@ -128,20 +131,20 @@ end
 -- Expires leases whose owners stopped heartbeating. After a Redis restart (a new run id) the
 -- time Redis was down is given back to every lease first: owners could not renew meanwhile.
 local function reap(now)
-  local info = redis.call('INFO', 'server')
-  local run_id = string.match(info, 'run_id:(%w+)')
-  local last_run = redis.call('GET', P .. 'run-id')
   local clock = tonumber(redis.call('GET', P .. 'clock'))
-  if last_run and last_run ~= run_id and clock then
-    local gap = now - clock
-    if gap > 0 then
+  -- INFO is costly: asked only after a silence, which a restart always is (nobody reached Redis).
+  if clock == nil or now - clock > 250 then
+    local run_id = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
+    local last_run = redis.call('GET', P .. 'run-id')
+    if last_run and last_run ~= run_id and clock and now > clock then
+      local gap = now - clock
       local leases = redis.call('ZRANGE', P .. 'leases', 0, -1, 'WITHSCORES')
       for i = 1, #leases, 2 do
         redis.call('ZADD', P .. 'leases', tonumber(leases[i + 1]) + gap, leases[i])
       end
     end
+    redis.call('SET', P .. 'run-id', run_id)
   end
-  redis.call('SET', P .. 'run-id', run_id)
   redis.call('SET', P .. 'clock', now)
   local expired = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now)
   for _, member in ipairs(expired) do
@@ -157,14 +160,10 @@ local function reap(now)
   end
 end
 
--- Total memory of the hosts that run: what queue shares are shares of.
+-- Total memory of the hosts that run: what queue shares are shares of (kept by register-host
+-- and lose_host).
 local function pool_memory()
-  local total = 0
-  for _, host in ipairs(redis.call('SMEMBERS', P .. 'hosts')) do
-    local h = redis.call('HMGET', P .. 'host:' .. host, 'state', 'memory-total')
-    if h[1] == 'RUNNING' then total = total + num(h[2], 0) end
-  end
-  return total
+  return num(redis.call('GET', P .. 'memory-total'), 0)
 end
 
 local function queue_definition(name)
@@ -184,19 +183,15 @@ local function has_label(labels, label)
 end
 
 -- The host for a container: a running one with the label and room for it, the one with the
--- most free slots (then memory), which spreads TaskManagers over the hosts.
+-- most free slots, which spreads TaskManagers over the hosts. `free-slots` indexes the running
+-- hosts by free slots, so the usual case looks at one host.
 local function pick_host(slots, memory, label)
-  local best, best_slots, best_memory = nil, -1, -1
-  for _, host in ipairs(redis.call('SMEMBERS', P .. 'hosts')) do
-    local h = redis.call('HMGET', P .. 'host:' .. host, 'state', 'slots-free', 'memory-free', 'labels')
-    local fs, fm = num(h[2], 0), num(h[3], 0)
-    if h[1] == 'RUNNING' and fs >= slots and fm >= memory and has_label(h[4], label) then
-      if fs > best_slots or (fs == best_slots and fm > best_memory) then
-        best, best_slots, best_memory = host, fs, fm
-      end
-    end
+  local hosts = redis.call('ZREVRANGEBYSCORE', P .. 'free-slots', '+inf', slots)
+  for _, host in ipairs(hosts) do
+    local h = redis.call('HMGET', P .. 'host:' .. host, 'memory-free', 'labels')
+    if num(h[1], 0) >= memory and has_label(h[2], label) then return host end
   end
-  return best
+  return nil
 end
 
 local function allocate(rid, r, host, now)
@@ -206,7 +201,7 @@ local function allocate(rid, r, host, now)
   local cid = 'container_' .. e .. '_' .. app_seq .. '_01_' .. pad(n, 6)
   local slots, memory = num(r.slots, 0), num(r.memory, 0)
   local hkey = P .. 'host:' .. host
-  redis.call('HINCRBY', hkey, 'slots-free', -slots)
+  redis.call('ZADD', P .. 'free-slots', redis.call('HINCRBY', hkey, 'slots-free', -slots), host)
   redis.call('HINCRBY', hkey, 'memory-free', -memory)
   local qkey = P .. 'queue-usage:' .. r.queue
   redis.call('HINCRBY', qkey, 'memory', memory)
@@ -219,9 +214,11 @@ local function allocate(rid, r, host, now)
     'state', 'ALLOCATED', 'request', rid, 'allocated', now, 'diagnostics', '')
   redis.call('SADD', P .. 'app:' .. r.app .. ':containers', cid)
   redis.call('SADD', hkey .. ':containers', cid)
-  redis.call('ZREM', P .. 'requests', rid)
-  redis.call('SREM', P .. 'app:' .. r.app .. ':requests', rid)
-  redis.call('DEL', P .. 'request:' .. rid)
+  if r.pending then
+    redis.call('ZREM', P .. 'requests', rid)
+    redis.call('SREM', P .. 'app:' .. r.app .. ':requests', rid)
+    redis.call('DEL', P .. 'request:' .. rid)
+  end
   redis.call('RPUSH', hkey .. ':inbox', 'launch ' .. cid)
   return cid
 end
@@ -237,6 +234,7 @@ local function schedule(now)
   local requests, used = {}, {}
   for _, rid in ipairs(pending) do
     local r = hgetall(P .. 'request:' .. rid)
+    r.pending = true
     if r.app ~= nil then
       requests[#requests + 1] = { id = rid, r = r }
       if used[r.queue] == nil then used[r.queue] = num(redis.call('HGET', P .. 'queue-usage:' .. r.queue, 'memory'), 0) end

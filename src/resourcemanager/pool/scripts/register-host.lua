@@ -12,6 +12,8 @@ redis.call('HSET', hkey, 'id', host, 'address', address, 'state', 'RUNNING',
   'labels', ARGV[6], 'agent-rest', ARGV[7], 'registered', NOW, 'heartbeat', NOW)
 redis.call('DEL', hkey .. ':containers', hkey .. ':inbox')
 redis.call('SADD', P .. 'hosts', host)
+redis.call('ZADD', P .. 'free-slots', slots, host)
+redis.call('INCRBY', P .. 'memory-total', memory)
 set_lease('host:' .. host, NOW)
 schedule(NOW)
 return 'OK'

@@ -10,15 +10,31 @@ if final_app_state(a[1]) then return ERR_APPLICATION_ENDED end
 local kind, count = ARGV[3], tonumber(ARGV[4])
 if (kind ~= 'jobmanager' and kind ~= 'taskmanager') or count == nil or count < 1 then return ERR_INVALID_ARGUMENT end
 local ids = {}
+local r = { app = app, kind = kind, slots = ARGV[5], memory = ARGV[6], properties = ARGV[7], queue = a[2], label = a[3] or '' }
+local slots, memory = num(ARGV[5], 0), num(ARGV[6], 0)
 for _ = 1, count do
   local seq = redis.call('INCR', P .. 'request-seq')
   local rid = app .. '/' .. seq
-  local fields = { 'app', app, 'kind', kind, 'slots', ARGV[5], 'memory', ARGV[6], 'properties', ARGV[7],
-    'queue', a[2], 'label', a[3] or '', 'requested', NOW }
-  redis.call('HSET', P .. 'request:' .. rid, unpack(fields))
-  redis.call('ZADD', P .. 'requests', seq, rid)
-  redis.call('SADD', P .. 'app:' .. app .. ':requests', rid)
   ids[#ids + 1] = rid
+  -- Nobody waits: placed at once if the queue and a host have room, without a request record.
+  local placed = false
+  if redis.call('ZCARD', P .. 'requests') == 0 then
+    local _, maximum = queue_definition(r.queue)
+    local used = num(redis.call('HGET', P .. 'queue-usage:' .. r.queue, 'memory'), 0)
+    if maximum ~= nil and used + memory <= maximum * pool_memory() / 100 then
+      local host = pick_host(slots, memory, r.label)
+      if host ~= nil then
+        allocate(rid, r, host, NOW)
+        placed = true
+      end
+    end
+  end
+  if not placed then
+    redis.call('HSET', P .. 'request:' .. rid, 'app', app, 'kind', kind, 'slots', ARGV[5], 'memory', ARGV[6],
+      'properties', ARGV[7], 'queue', r.queue, 'label', r.label, 'requested', NOW)
+    redis.call('ZADD', P .. 'requests', seq, rid)
+    redis.call('SADD', P .. 'app:' .. app .. ':requests', rid)
+  end
 end
 schedule(NOW)
 return cjson.encode(ids)
