@@ -6,8 +6,12 @@
  *
  * Command line (what the daemon launcher passes, close to Flink's entrypoints):
  * `--configDir <dir>`, `-D key=value` (repeatable, also `-Dkey=value`), `--logFile <path>`,
- * `--notify-ready`, and for the JobManager `--host <h>` (jobmanager.rpc.address) and
- * `--webui-port <p>` (rest.port), which win over `-D` as in Flink's jobmanager.sh.
+ * `--notify-ready`, `--exit-with-parent`, and for the JobManager `--host <h>` (jobmanager.rpc.address)
+ * and `--webui-port <p>` (rest.port), which win over `-D` as in Flink's jobmanager.sh.
+ *
+ * `--exit-with-parent` is how a pool agent's containers end with their agent: the process keeps
+ * the IPC channel it was started with, and its closing (the agent ended, even by SIGKILL) shuts
+ * the process down as SIGTERM would.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -32,6 +36,7 @@ export interface EntrypointArguments {
   readonly dynamicProperties: readonly string[];
   readonly logFile?: string | undefined;
   readonly notifyReady: boolean;
+  readonly exitWithParent: boolean;
   readonly host?: string | undefined;
   readonly webUiPort?: string | undefined;
 }
@@ -51,6 +56,7 @@ export function parseEntrypointArguments(daemonName: DaemonName, argv: readonly 
       dynamic: { type: 'string', short: 'D', multiple: true },
       logFile: { type: 'string' },
       'notify-ready': { type: 'boolean' },
+      'exit-with-parent': { type: 'boolean' },
       ...(jobManager ? { host: { type: 'string' }, 'webui-port': { type: 'string' } } : {}),
     },
   });
@@ -60,6 +66,7 @@ export function parseEntrypointArguments(daemonName: DaemonName, argv: readonly 
     dynamicProperties: Array.isArray(values.dynamic) ? values.dynamic.filter((v): v is string => typeof v === 'string') : [],
     logFile: text(values.logFile),
     notifyReady: values['notify-ready'] === true,
+    exitWithParent: values['exit-with-parent'] === true,
     host: text(values.host),
     webUiPort: text(values['webui-port']),
   };
@@ -102,7 +109,7 @@ export async function runEntrypointProcess(options: EntrypointProcessOptions): P
 }
 
 async function runEntrypointProcessUnguarded(options: EntrypointProcessOptions): Promise<number> {
-  const host = options.host ?? processHost;
+  let host = options.host ?? processHost;
   const env = options.env ?? process.env;
   const title = `${DAEMONS[options.daemonName].entrypointClass} (${options.daemonName})`;
   let args: EntrypointArguments;
@@ -115,6 +122,7 @@ async function runEntrypointProcessUnguarded(options: EntrypointProcessOptions):
     host.stderr(`Could not start ${title}: ${ensureError(error).message}`);
     return EXIT_STARTUP_FAILURE;
   }
+  if (args.exitWithParent) host = exitingWithParent(host);
   const sink = args.logFile === undefined ? (options.consoleSink ?? stderrSink) : logFileSink(args.logFile, host);
   const logger = rootLogger(sink, configuration.get(LOG_LEVEL));
   return runClusterEntrypoint({
@@ -178,6 +186,34 @@ function notifyLauncher(): void {
   process.send({ type: READY_MESSAGE, pid: process.pid }, () => {
     if (process.connected) process.disconnect();
   });
+}
+
+/**
+ * The host whose termination signals include the parent's death: the IPC channel closing. A
+ * process started without a channel has no parent to watch and is told so at once.
+ */
+function exitingWithParent(host: EntrypointHost): EntrypointHost {
+  return {
+    ...host,
+    onSignal(listener) {
+      const off = host.onSignal(listener);
+      const onDisconnect = (): void => {
+        host.stderr('The parent process (the pool agent) is gone: shutting down.');
+        listener('SIGTERM');
+      };
+      if (process.channel === undefined || !process.connected) {
+        setImmediate(onDisconnect);
+        return off;
+      }
+      process.once('disconnect', onDisconnect);
+      // The channel must not keep a process alive whose component has shut down.
+      process.channel.unref();
+      return () => {
+        off();
+        process.off('disconnect', onDisconnect);
+      };
+    },
+  };
 }
 
 /** How long a finished entrypoint waits for its event loop to drain before it exits anyway. */

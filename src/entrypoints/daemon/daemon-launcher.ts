@@ -30,7 +30,7 @@ import { FROM_SOURCES } from '../installation.js';
 import type { DaemonLogFiles } from './log-files.js';
 import { daemonLogFiles, logDirectory, rotateDaemonLogs, tailLines } from './log-files.js';
 import { PidFile, pidFilePath } from './pid-file.js';
-import { stopProcess } from './processes.js';
+import { processCommandLine, stopProcess } from './processes.js';
 
 /** How long `start` waits for the process to report that it started. */
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
@@ -62,6 +62,11 @@ export interface DaemonCommandOptions {
   readonly startTimeoutMs?: number | undefined;
   /** @default DEFAULT_STOP_TIMEOUT_MS */
   readonly stopTimeoutMs?: number | undefined;
+  /**
+   * `stop` and `stop-all` act only on instances whose command line holds this argument (e.g. a
+   * pool agent's `$internal.pool.agent.host=<h>`), when several instances stand for different things.
+   */
+  readonly instanceMarker?: string | undefined;
 }
 
 /** `FLINK_IDENT_STRING` (as in Flink's scripts), else the OS user: the `<user>` of pid and log file names. */
@@ -158,7 +163,10 @@ export async function stopDaemon(options: DaemonCommandOptions): Promise<number>
   const output = options.output ?? processOutput;
   try {
     const context = daemonContext(options);
-    const pid = await context.pidFile.popLast();
+    const pid = await context.pidFile.update((live) => {
+      const chosen = [...live].reverse().find((p) => hasMarker(p, options.instanceMarker));
+      return { pids: live.filter((p) => p !== chosen), value: chosen };
+    });
     if (pid === undefined) {
       output.out(`No ${context.daemon} daemon to stop on host ${context.hostName}.`);
       return EXIT_CLEAN;
@@ -174,7 +182,10 @@ export async function stopAllDaemons(options: DaemonCommandOptions): Promise<num
   const output = options.output ?? processOutput;
   try {
     const context = daemonContext(options);
-    const pids = await context.pidFile.takeAll();
+    const pids = await context.pidFile.update((live) => {
+      const chosen = live.filter((p) => hasMarker(p, options.instanceMarker));
+      return { pids: live.filter((p) => !chosen.includes(p)), value: chosen };
+    });
     if (pids.length === 0) {
       output.out(`No ${context.daemon} daemon to stop on host ${context.hostName}.`);
       return EXIT_CLEAN;
@@ -185,6 +196,11 @@ export async function stopAllDaemons(options: DaemonCommandOptions): Promise<num
   } catch (error) {
     return reportError(error, output);
   }
+}
+
+function hasMarker(pid: number, marker: string | undefined): boolean {
+  if (marker === undefined) return true;
+  return processCommandLine(pid)?.includes(marker) ?? false;
 }
 
 async function stopInstance(context: DaemonContext, pid: number, timeoutMs: number): Promise<number> {

@@ -17,6 +17,8 @@ async function componentFactory(daemon: DaemonName): Promise<ClusterComponentFac
       return (await import('../../runtime/entrypoint/job-manager-component.js')).createJobManagerComponent;
     case 'taskexecutor':
       return (await import('../../runtime/entrypoint/task-manager-component.js')).createTaskManagerComponent;
+    case 'poolagent':
+      return (await import('../pool-agent/node-agent-factory.js')).nodeAgentFactory();
   }
 }
 

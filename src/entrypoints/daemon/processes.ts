@@ -1,6 +1,7 @@
 /**
  * Looking at and stopping processes by pid, for pid files that may outlive their processes.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DaemonName } from '../daemons.js';
@@ -35,6 +36,22 @@ export function isDaemonAlive(pid: number, daemon: DaemonName): boolean {
   }
   if (cmdline === '') return false;
   return cmdline.includes(daemon);
+}
+
+/** The argv of a process, or undefined when it is gone or cannot be read. */
+export function processCommandLine(pid: number): string[] | undefined {
+  if (hasProcFs()) {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    } catch {
+      return undefined;
+    }
+  }
+  try {
+    return execFileSync('ps', ['-ww', '-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
+  } catch {
+    return undefined;
+  }
 }
 
 let procFs: boolean | undefined;
