@@ -12,6 +12,8 @@ import type { ApplicationStatus, ApplicationType, ContainerStatus } from '../../
 import {
   INTERNAL_PREFIX,
   JOB_MANAGER_PROCESS_SIZE,
+  LOG_DIR,
+  PID_DIR,
   POOL_APPLICATION_ID,
   POOL_APPLICATION_NAME,
   POOL_APPLICATION_NODE_LABEL,
@@ -19,6 +21,7 @@ import {
   POOL_HEARTBEAT_INTERVAL,
   POOL_NAME,
   POOL_REDIS_URL,
+  TMP_DIRS,
 } from '../../config/index.js';
 import { FlinkTsError, ensureError } from '../../core/errors.js';
 import { FINAL_APPLICATION_STATES, FINAL_CONTAINER_STATES } from '../../resourcemanager/pool/pool-model.js';
@@ -27,8 +30,11 @@ import { ResourcePool } from '../../resourcemanager/pool/resource-pool.js';
 import { APPLICATION_ARGS_KEY } from '../../entrypoints/application-cluster-component.js';
 import { currentUserName } from '../user-name.js';
 
-/** Keys that describe this client's call, not the cluster: they stay out of the application's configuration. */
-const CLIENT_ONLY_KEYS = new Set(['execution.target', 'execution.attached', 'rest.address', 'rest.port', POOL_APPLICATION_ID.key]);
+/**
+ * Keys that describe this client's call or machine, not the cluster: they stay out of the
+ * application's configuration (the agents put directories into each container's own).
+ */
+const CLIENT_ONLY_KEYS = new Set(['execution.target', 'execution.attached', 'rest.address', 'rest.port', POOL_APPLICATION_ID.key, PID_DIR.key, LOG_DIR.key, TMP_DIRS.key]);
 /** YARN's client says so after 60 s too: the pool may have no room for the JobManager. */
 const SLOW_DEPLOYMENT_NOTE_MS = 60_000;
 /** How long a shutdown waits for the agents to report the containers' processes gone. */

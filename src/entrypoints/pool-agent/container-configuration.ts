@@ -8,7 +8,8 @@
  *   pool, not the spec, knows where the JobManager runs (it registers its real REST address);
  * - for a JobManager: the pool's ResourceManager driver, its application, the application's
  *   artifact (application mode);
- * - the container id, which also marks the process (see leftover-containers.ts).
+ * - the container id, which also marks the process (see leftover-containers.ts), and is a
+ *   TaskManager's resource id.
  */
 import {
   BLOB_SERVER_PORT,
@@ -26,6 +27,7 @@ import {
   REST_PORT,
   TASK_MANAGER_BIND_HOST,
   TASK_MANAGER_HOST,
+  TASK_MANAGER_RESOURCE_ID,
   TASK_MANAGER_RPC_BIND_PORT,
   TASK_MANAGER_RPC_PORT,
   TMP_DIRS,
@@ -62,6 +64,8 @@ export function containerConfiguration(spec: ValidatedLaunchSpec, paths: Contain
     if (withArtifact) overrides[APPLICATION_ARTIFACT_KEY] = paths.artifact;
   } else {
     Object.assign(overrides, {
+      // The pool driver knows its TaskManagers by their container ids: they register with them.
+      [TASK_MANAGER_RESOURCE_ID.key]: spec.containerId,
       [TASK_MANAGER_HOST.key]: hostAddress,
       [TASK_MANAGER_BIND_HOST.key]: hostAddress,
       [TASK_MANAGER_RPC_PORT.key]: '0',
