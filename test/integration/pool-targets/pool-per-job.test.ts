@@ -1,0 +1,85 @@
+/**
+ * `run -t pool-per-job` and `run -t pool-application` against a real Redis and two real agents,
+ * run as a CI pipeline runs them (no terminal, stdin closed): exit codes for FINISHED and FAILED,
+ * `--json`, Ctrl-C, an application with two jobs, and afterwards nothing allocated or running.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { FAILING, PoolFixture, TWO_JOBS, UNBOUNDED, WORD_COUNT, WORD_COUNT_LINES, applicationIdIn, describeResult, exitWithin, getJson, waitFor, wordCountLines } from './pool-harness.js';
+
+describe('pool-per-job and pool-application with two agents', () => {
+  const fx = new PoolFixture();
+
+  before(() => fx.start());
+  after(() => fx.stop());
+
+  test('pool-per-job WordCount: exact output, state changes, exit 0, the application FINISHED and everything released', async () => {
+    const result = await fx.cli('run', '-t', 'pool-per-job', '-p', '3', WORD_COUNT);
+    assert.equal(result.code, 0, describeResult(result));
+    assert.deepEqual(wordCountLines(result.stdout), WORD_COUNT_LINES);
+    const id = applicationIdIn(result.stderr);
+    assert.match(result.stderr, /^Job [0-9a-f]{32} \(spread-word-count\) switched from state RUNNING to FINISHED\.$/m);
+    assert.match(result.stderr, new RegExp(`^Released the per-job cluster '${id}' \\(FINISHED\\); its logs: flink-ts logs ${id}$`, 'm'));
+    const application = await fx.application(id);
+    assert.deepEqual([application?.state, application?.type], ['FINISHED', 'per-job']);
+    const containers = await fx.pool.containers(id);
+    assert.deepEqual(containers.map((c) => c.kind).sort(), ['jobmanager', 'taskmanager', 'taskmanager', 'taskmanager']);
+    await fx.assertNothingLeft();
+    assert.deepEqual(fx.contexts().contexts, {}, 'a per-job cluster is no context');
+  });
+
+  test('pool-per-job of a failing job with --json: exit 1, one JSON object on stdout, the application FAILED', async () => {
+    const result = await fx.cli('run', '-t', 'pool-per-job', '--json', '-p', '2', FAILING);
+    assert.equal(result.code, 1, describeResult(result));
+    const summary = JSON.parse(result.stdout) as { exitCode: number; clusterId: string; jobs: { jobId: string; jobName: string; state: string; error?: string }[] };
+    assert.equal(summary.exitCode, 1);
+    assert.match(summary.clusterId, /^application_\d+_\d{4}$/);
+    assert.deepEqual(summary.jobs.map((j) => [j.jobName, j.state]), [['failing-map', 'FAILED']]);
+    assert.match(summary.jobs[0]?.error ?? '', /record 42 is not allowed/);
+    assert.equal((await fx.application(summary.clusterId))?.state, 'FAILED');
+    await fx.assertNothingLeft();
+  });
+
+  test('pool-per-job interrupted with SIGTERM: the job is CANCELED, exit 1, the application KILLED and released', async () => {
+    const run = fx.spawn(['run', '-t', 'pool-per-job', UNBOUNDED]);
+    await run.waitForOutput(/switched from state \w+ to RUNNING/, 60_000);
+    const id = applicationIdIn(run.stderr);
+    const rest = (await fx.application(id))?.restAddress ?? '';
+    const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)?.[1] ?? '';
+    await waitFor('the job to run', async () => (await getJson<{ state: string }>(`${rest}/jobs/${jobId}`)).state === 'RUNNING');
+    run.signal('SIGTERM');
+    const result = await exitWithin(run);
+    assert.equal(result.code, 1, describeResult(result));
+    assert.match(result.stderr, new RegExp(`^Job with JobID ${jobId} has been canceled \\(CANCELED\\)\\.$`, 'm'));
+    assert.equal((await fx.application(id))?.state, 'KILLED');
+    await fx.assertNothingLeft();
+  });
+
+  test('-d with pool-per-job is refused before anything is submitted', async () => {
+    const result = await fx.cli('run', '-d', '-t', 'pool-per-job', WORD_COUNT);
+    assert.equal(result.code, 2, describeResult(result));
+    assert.match(result.stderr, /Detached mode \(-d\) is not available for the 'pool-per-job' target.*-t pool-application -d.*flink-ts pool-session -d/);
+    assert.deepEqual((await fx.pool.applications({ includeFinished: true })).filter((a) => a.state !== 'FINISHED' && a.state !== 'FAILED' && a.state !== 'KILLED'), []);
+  });
+
+  test('pool-application with two jobs: main runs in the JobManager container, both jobs finish, exit 0', async () => {
+    const result = await fx.cli('run', '-t', 'pool-application', TWO_JOBS);
+    assert.equal(result.code, 0, describeResult(result));
+    const jobs = [...result.stdout.matchAll(/^Job has been submitted with JobID ([0-9a-f]{32})$/gm)].map((m) => m[1]);
+    assert.equal(jobs.length, 2, describeResult(result));
+    for (const job of jobs) assert.match(result.stdout, new RegExp(`^Job with JobID ${job ?? ''} has finished\\.$`, 'm'));
+    const id = applicationIdIn(result.stderr);
+    const application = await fx.application(id);
+    assert.deepEqual([application?.state, application?.type], ['FINISHED', 'application']);
+    await fx.assertNothingLeft();
+  });
+
+  test('flink-ts logs <application id> prints the logs of its containers after they ended', async () => {
+    const [last] = (await fx.pool.applications({ includeFinished: true })).filter((a) => a.type === 'application');
+    assert.ok(last !== undefined);
+    const result = await fx.cli('logs', last.id);
+    assert.equal(result.code, 0, describeResult(result));
+    assert.match(result.stdout, /Received JobGraph submission 'first-job'/);
+    assert.match(result.stdout, /Received JobGraph submission 'second-job'/);
+  });
+});
