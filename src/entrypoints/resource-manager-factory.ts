@@ -85,6 +85,11 @@ function poolResourceManagerOptions(config: Configuration): JobManagerComponentO
   let active: ActiveResourceManager<PoolWorker> | undefined;
   let driver: PoolResourceManagerDriver | undefined;
   let component: JobManagerComponent | undefined;
+  // Started by an agent, the JobManager holds an IPC channel to it (--exit-with-parent). When the
+  // channel is gone at shutdown, the agent died: the host is lost as far as the pool knows, and
+  // the JobManager cannot know how its application should end. It then leaves the application to
+  // the pool's lease (it expires, the application FAILS) instead of deregistering it as finished.
+  const startedByAgent = process.connected;
   return {
     createResourceManager: (rpc, cfg, logger) => {
       driver = new PoolResourceManagerDriver(
@@ -111,6 +116,9 @@ function poolResourceManagerOptions(config: Configuration): JobManagerComponentO
       component = started;
       await driver?.registerApplicationMaster(started.restAddress ?? '');
     },
-    stopResourceManager: (_rm, status, diagnostics) => active?.stop(status, diagnostics) ?? Promise.resolve(),
+    stopResourceManager: (_rm, status, diagnostics) => {
+      const agentGone = startedByAgent && !process.connected;
+      return active?.stop(agentGone ? 'UNKNOWN' : status, agentGone ? 'The agent of its host is gone.' : diagnostics) ?? Promise.resolve();
+    },
   };
 }

@@ -97,6 +97,11 @@ export class PoolResourceManagerDriver implements ResourceManagerDriver<PoolWork
   }
 
   async deregisterApplication(status: ApplicationStatus, diagnostics: string): Promise<void> {
+    if (status === 'UNKNOWN') {
+      // Nothing to say: the application's leases decide (Flink does not deregister either then).
+      this.logger.info(`Leaving application ${this.settings.applicationId} to the pool's lease: ${diagnostics}`);
+      return;
+    }
     const state = status === 'SUCCEEDED' ? 'FINISHED' : status === 'CANCELED' ? 'KILLED' : 'FAILED';
     try {
       await this.requirePool().finishApplication(this.settings.applicationId, state, diagnostics);

@@ -148,6 +148,13 @@ local function reap(now)
   end
   redis.call('SET', P .. 'clock', now)
   local expired = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now)
+  -- Hosts first: a container on a host that is gone is LOST, even when its application's lease
+  -- expired in the same moment (a JobManager dies with its host).
+  table.sort(expired, function(a, b)
+    local ha, hb = string.sub(a, 1, 5) == 'host:', string.sub(b, 1, 5) == 'host:'
+    if ha ~= hb then return ha end
+    return a < b
+  end)
   for _, member in ipairs(expired) do
     redis.call('ZREM', P .. 'leases', member)
     local kind, id = string.match(member, '^(%a+):(.+)$')
