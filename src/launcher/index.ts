@@ -5,6 +5,7 @@
  * - `start-cluster` / `stop-cluster` and `start --host`: {@link startCluster}, {@link stopCluster},
  *   {@link startOnHost}.
  * - TaskManagers on demand (an active ResourceManager): {@link RemoteDaemons}.
+ * - Pool agents on hosts (`pool hosts add|remove`): {@link addPoolHost}, {@link removePoolHost}.
  *
  * ```ts
  * import { RemoteDaemons, readWorkers, groupWorkers } from '../launcher/index.js';
@@ -54,6 +55,8 @@ export type {
   StartedDaemon,
   TaskManagerLaunch,
 } from './remote-daemons.js';
-export { DAEMON_OF_ROLE, RemoteDaemons, failureDetails } from './remote-daemons.js';
+export { DAEMON_OF_ROLE, LAUNCHED_AGENT_WORK_DIR, RemoteDaemons, failureDetails } from './remote-daemons.js';
+export type { AddPoolHostOptions, PoolHostCommandOptions } from './pool-hosts.js';
+export { addPoolHost, removePoolHost } from './pool-hosts.js';
 export type { ClusterCommandOptions, LauncherOutput, StartOnHostOptions } from './standalone-cluster.js';
 export { DEFAULT_REGISTRATION_TIMEOUT_MS, startCluster, startOnHost, stopCluster } from './standalone-cluster.js';

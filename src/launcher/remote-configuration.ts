@@ -32,8 +32,12 @@ export const DEFAULT_CLUSTER_ID = 'default';
  * cluster; `/default` unless set) without slashes at its ends, other unsafe characters as `_`.
  */
 export function clusterIdOf(configuration: Configuration): string {
-  const raw = configuration.get(HA_CLUSTER_ID).replace(/^\/+|\/+$/g, '');
-  const id = raw.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+  return dirName(configuration.get(HA_CLUSTER_ID));
+}
+
+/** A name (a cluster id, a pool's name) as a directory name: no slashes at its ends, other unsafe characters as `_`. */
+export function dirName(name: string): string {
+  const id = name.replace(/^\/+|\/+$/g, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
   return id === '' ? DEFAULT_CLUSTER_ID : id;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Starting, stopping and watching JobManager and TaskManager processes on hosts, through the
+ * Starting, stopping and watching JobManager, TaskManager and pool agent processes on hosts, through the
  * launcher's agent (agent-protocol.ts) over each host's executor. This is the API the standalone
  * cluster commands use, and what an active ResourceManager driver uses to run TaskManagers on
  * worker hosts:
@@ -12,6 +12,10 @@
  * await daemons.close();
  * ```
  *
+ * An instance acts for one scope: a cluster ({@link RemoteDaemons.create}: its JobManager and
+ * TaskManagers) or a pool ({@link RemoteDaemons.forPool}: the node agents of its hosts). Each
+ * scope has its own directories on each host.
+ *
  * Every start first writes the cluster's configuration to the host (only when it changed), so a
  * process never runs with another configuration than the launcher's. Failures never leave a
  * host half-done silently: each result says what happened, with the remote exit code and the
@@ -19,11 +23,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Configuration } from '../config/index.js';
-import { TASK_MANAGER_RESOURCE_ID } from '../config/index.js';
+import { POOL_AGENT_WORK_DIR, POOL_NAME, TASK_MANAGER_RESOURCE_ID } from '../config/index.js';
 import { FlinkTsError, ensureError, isFlinkTsError } from '../core/errors.js';
 import type { DaemonName } from '../entrypoints/daemons.js';
 import { flinkTsVersion } from '../entrypoints/installation.js';
-import type { AgentAction, AgentActionFailure, AgentActionResult, AgentRequest, AgentResponse, ProcessLaunch, StartedProcess, StopTarget, StoppedProcess } from './agent/agent-protocol.js';
+import { AGENT_HOST_KEY } from '../entrypoints/pool-agent/agent-settings.js';
+import type { AgentAction, AgentActionFailure, AgentActionResult, AgentRequest, AgentResponse, AgentScope, ProcessLaunch, StartedProcess, StopTarget, StoppedProcess } from './agent/agent-protocol.js';
 import { AGENT_EXIT, AGENT_MAIN, AGENT_PROTOCOL, RESPONSE_MARKER } from './agent/agent-protocol.js';
 import { HostExecutors } from './executor/host-executors.js';
 import type { RemoteExecutor } from './executor/remote-executor.js';
@@ -34,16 +39,27 @@ import { Installations } from './installation.js';
 import { ClusterRunningError, RemoteExitError, RemoteInstallError, RemoteNodeError, shortReason } from './launcher-errors.js';
 import type { LauncherSettings } from './launcher-options.js';
 import { resolveLauncherSettings } from './launcher-options.js';
-import { clusterConfigurationMap, clusterIdOf, hostDirName, taskManagerHostProperties } from './remote-configuration.js';
+import { clusterConfigurationMap, clusterIdOf, dirName, hostDirName, taskManagerHostProperties } from './remote-configuration.js';
 import { shScript } from './shell-quote.js';
 
-/** What a process is in a cluster, in the words of the CLI (`flink-ts jobmanager|taskmanager`). */
-export type DaemonRole = 'jobmanager' | 'taskmanager';
+/**
+ * What a process is, in the words of the CLI (`flink-ts jobmanager|taskmanager`, and `poolagent`,
+ * the daemon of `flink-ts pool agent`).
+ */
+export type DaemonRole = 'jobmanager' | 'taskmanager' | 'poolagent';
 
 export const DAEMON_OF_ROLE: Readonly<Record<DaemonRole, DaemonName>> = {
   jobmanager: 'standalonesession',
   taskmanager: 'taskexecutor',
+  poolagent: 'poolagent',
 };
+
+/**
+ * Where a pool agent started by the launcher keeps its containers, unless `pool.agent.work-dir`
+ * is set: relative to the pool's directory on the host (the daemons' working directory), so that
+ * the host's files of a pool are all in one place.
+ */
+export const LAUNCHED_AGENT_WORK_DIR = 'work';
 
 // What `flink-ts jobmanager|taskmanager start|stop` wait (daemon-launcher.ts), repeated here so that
 // a process using this API (an active ResourceManager) does not load the daemon launcher.
@@ -124,13 +140,16 @@ export interface HostStopReport {
 }
 
 /**
- * A process for {@link RemoteDaemons.startProcesses}. A JobManager's `dynamicProperties` are `-D`s
- * over the cluster's configuration: how the clusters of `ssh-session`, `run -t ssh-per-job|ssh-application`
- * pass what the hosts' config.yaml never holds (`$internal.` keys: the ResourceManager driver, the application).
+ * A process for {@link RemoteDaemons.startProcesses}. `dynamicProperties` are `-D`s over the
+ * scope's configuration, for this process only: how the clusters of `ssh-session`,
+ * `run -t ssh-per-job|ssh-application` pass a JobManager what the hosts' config.yaml never holds
+ * (`$internal.` keys: the ResourceManager driver, the application), and how a pool agent gets its
+ * host's slots, memory and labels.
  */
 export type ProcessRequest =
   | { readonly role: 'jobmanager'; readonly dynamicProperties?: readonly string[] | undefined }
-  | { readonly role: 'taskmanager'; readonly launch: TaskManagerLaunch };
+  | { readonly role: 'taskmanager'; readonly launch: TaskManagerLaunch }
+  | { readonly role: 'poolagent'; readonly dynamicProperties?: readonly string[] | undefined };
 
 /** A TaskManager to start. */
 export interface TaskManagerLaunch {
@@ -159,19 +178,23 @@ interface PendingStart {
 }
 
 export class RemoteDaemons {
-  readonly clusterId: string;
   private readonly configurationMap: Readonly<Record<string, string>>;
   /** TaskManager starts on a host requested in the same tick travel in one agent command. */
   private readonly pendingStarts = new Map<string, { host: HostSpec; starts: PendingStart[] }>();
 
   private constructor(
     readonly configuration: Configuration,
+    readonly scope: AgentScope,
     readonly settings: LauncherSettings,
     private readonly executors: HostExecutors,
     private readonly installations: Installations,
   ) {
-    this.clusterId = clusterIdOf(configuration);
     this.configurationMap = clusterConfigurationMap(configuration);
+  }
+
+  /** The id of the scope: the cluster's id ({@link create}), or the pool's name ({@link forPool}). */
+  get clusterId(): string {
+    return this.scope.id;
   }
 
   /**
@@ -180,11 +203,24 @@ export class RemoteDaemons {
    * `high-availability.cluster-id`.
    */
   static create(configuration: Configuration, options: RemoteDaemonsOptions = {}): RemoteDaemons {
+    return RemoteDaemons.withScope(configuration, { kind: 'cluster', id: clusterIdOf(configuration) }, options);
+  }
+
+  /**
+   * For the agents of a pool (`flink-ts pool hosts add|remove`): the launcher's configuration
+   * (its `pool.*` keys name the pool the agents join) is written to the hosts as for a cluster, into
+   * `~/.flink-ts/pools/<pool.name>/<host>/`.
+   */
+  static forPool(configuration: Configuration, options: RemoteDaemonsOptions = {}): RemoteDaemons {
+    return RemoteDaemons.withScope(configuration, { kind: 'pool', id: dirName(configuration.get(POOL_NAME)) }, options);
+  }
+
+  private static withScope(configuration: Configuration, scope: AgentScope, options: RemoteDaemonsOptions): RemoteDaemons {
     const env = options.env ?? process.env;
     const settings = resolveLauncherSettings(configuration, env, options.cwd ?? process.cwd());
     const executors = options.executors ?? new HostExecutors({ ssh: settings.ssh, parallelism: settings.parallelism, notice: options.notice, localEnv: env });
     const installations = options.installations ?? new Installations(settings);
-    return new RemoteDaemons(configuration, settings, executors, installations);
+    return new RemoteDaemons(configuration, scope, settings, executors, installations);
   }
 
   /**
@@ -213,24 +249,12 @@ export class RemoteDaemons {
    */
   async startProcesses(host: HostSpec, requests: readonly ProcessRequest[], options: { ensureNotRunning?: boolean } = {}): Promise<DaemonStartResult[]> {
     if (requests.length === 0) return [];
-    const placement = taskManagerHostProperties(this.configuration, host);
-    const processes = requests.map((request): ProcessLaunch => {
-      if (request.role === 'jobmanager') return { daemon: 'standalonesession', launchId: randomUUID(), dynamicProperties: [...(request.dynamicProperties ?? [])] };
-      const { launch } = request;
-      return {
-        daemon: 'taskexecutor',
-        launchId: randomUUID(),
-        dynamicProperties: [
-          ...placement,
-          ...(launch.resourceId === undefined ? [] : [`${TASK_MANAGER_RESOURCE_ID.key}=${launch.resourceId}`]),
-          ...(launch.dynamicProperties ?? []),
-        ],
-      };
-    });
+    const processes = requests.map((request): ProcessLaunch => ({ daemon: DAEMON_OF_ROLE[request.role], launchId: randomUUID(), dynamicProperties: this.launchProperties(host, request) }));
     const actions: AgentAction[] = [{ kind: 'prepare', configuration: this.configurationMap }];
     if (options.ensureNotRunning === true) actions.push({ kind: 'ensure-not-running' });
     actions.push({ kind: 'start', processes });
     const resourceIdOf = (index: number): string | undefined => {
+      // Only TaskManagers have resource ids the launcher chooses.
       const request = requests[index];
       return request?.role === 'taskmanager' ? request.launch.resourceId : undefined;
     };
@@ -247,6 +271,33 @@ export class RemoteDaemons {
       ...startResult(host, roleOf(launch.daemon), response.hostname, started.processes.find((p) => p.launchId === launch.launchId)),
       resourceId: resourceIdOf(index),
     }));
+  }
+
+  /**
+   * The `-D`s of one process: what places it on its host (a TaskManager's address, a pool
+   * agent's `--host`), then the request's own.
+   */
+  private launchProperties(host: HostSpec, request: ProcessRequest): string[] {
+    switch (request.role) {
+      case 'jobmanager':
+        return [...(request.dynamicProperties ?? [])];
+      case 'taskmanager': {
+        const { launch } = request;
+        return [
+          ...taskManagerHostProperties(this.configuration, host),
+          ...(launch.resourceId === undefined ? [] : [`${TASK_MANAGER_RESOURCE_ID.key}=${launch.resourceId}`]),
+          ...(launch.dynamicProperties ?? []),
+        ];
+      }
+      case 'poolagent':
+        // The host's id in the pool and the address its containers bind: the address the
+        // launcher reaches it by. It also marks the process (`pool agent stop --host`).
+        return [
+          `${AGENT_HOST_KEY}=${host.host}`,
+          ...(this.configuration.has(POOL_AGENT_WORK_DIR.key) ? [] : [`${POOL_AGENT_WORK_DIR.key}=${LAUNCHED_AGENT_WORK_DIR}`]),
+          ...(request.dynamicProperties ?? []),
+        ];
+    }
   }
 
   /**
@@ -332,15 +383,20 @@ export class RemoteDaemons {
    * removes the cluster's conf, pid and tmp directories there unless other processes of the
    * cluster still run on it (then `cleanedUp` is false and `error` says which).
    */
-  async stopAndCleanUp(host: HostSpec, targets: readonly { readonly role: DaemonRole; readonly pids?: readonly number[] | undefined }[]): Promise<HostStopReport> {
+  async stopAndCleanUp(
+    host: HostSpec,
+    targets: readonly { readonly role: DaemonRole; readonly pids?: readonly number[] | undefined }[],
+    options: { readonly removeLogs?: boolean } = {},
+  ): Promise<HostStopReport> {
     const stopTargets = targets.map((target): StopTarget => ({ daemon: DAEMON_OF_ROLE[target.role], pids: target.pids }));
-    const actions: AgentAction[] = [{ kind: 'stop', targets: stopTargets }, { kind: 'clean-up' }];
-    const jobManager = stopTargets.some((t) => t.daemon === 'standalonesession');
+    const actions: AgentAction[] = [{ kind: 'stop', targets: stopTargets }, { kind: 'clean-up', removeLogs: options.removeLogs }];
+    // The role a failure is reported under: the most important one stopped.
+    const mainRole = (['jobmanager', 'poolagent', 'taskmanager'] as const).find((role) => targets.some((t) => t.role === role)) ?? 'taskmanager';
     let response: AgentResponse;
     try {
       response = await this.agent(host, actions, 2 * STOP_COMMAND_TIMEOUT_MS);
     } catch (error) {
-      const failed: DaemonStopResult = { host, role: jobManager ? 'jobmanager' : 'taskmanager', ok: false, summary: `failed: ${shortReason(ensureError(error))}`, error: asFlinkTsError(error) };
+      const failed: DaemonStopResult = { host, role: mainRole, ok: false, summary: `failed: ${shortReason(ensureError(error))}`, error: asFlinkTsError(error) };
       return { host, stops: [failed], cleanedUp: false, error: asFlinkTsError(error) };
     }
     const stops: DaemonStopResult[] = [];
@@ -350,7 +406,7 @@ export class RemoteDaemons {
     for (const result of response.results) {
       if (result.kind === 'error') {
         error = agentFailure(result, host);
-        if (result.action === 'stop') stops.push({ host, role: 'taskmanager', ok: false, summary: `failed: ${result.message}`, error });
+        if (result.action === 'stop') stops.push({ host, role: mainRole, ok: false, summary: `failed: ${result.message}`, error });
       } else if (result.kind === 'stop') {
         // TaskManagers first in the table, as they are listed in conf/workers.
         stops.push(...[...result.processes].sort((a, b) => (a.daemon === b.daemon ? 0 : a.daemon === 'taskexecutor' ? -1 : 1)).map((process) => stopResult(host, process)));
@@ -371,7 +427,7 @@ export class RemoteDaemons {
   private agent(host: HostSpec, actions: readonly AgentAction[], timeoutMs: number): Promise<AgentResponse> {
     return this.executors.run(host, async (executor) => {
       const installDir = await this.installations.installDir(executor);
-      const request: AgentRequest = { protocol: AGENT_PROTOCOL, version: flinkTsVersion(), clusterId: this.clusterId, hostDir: hostDirName(host), actions };
+      const request: AgentRequest = { protocol: AGENT_PROTOCOL, version: flinkTsVersion(), scope: this.scope, hostDir: hostDirName(host), actions };
       const result = await executor.exec(shScript(AGENT_SCRIPT, installDir), { stdin: JSON.stringify(request), timeoutMs });
       const line = result.stdout.split('\n').find((l) => l.startsWith(RESPONSE_MARKER));
       if (result.exitCode === 0 && line !== undefined) {
@@ -434,8 +490,14 @@ function agentFailure(failure: AgentActionFailure, host: HostSpec): FlinkTsError
   return new RemoteExitError(`The ${failure.action} action failed on host ${name}: ${failure.message}`, host.host, 1, null, [failure.message]);
 }
 
+const ROLE_OF_DAEMON: Readonly<Record<DaemonName, DaemonRole>> = {
+  standalonesession: 'jobmanager',
+  taskexecutor: 'taskmanager',
+  poolagent: 'poolagent',
+};
+
 function roleOf(daemon: DaemonName): DaemonRole {
-  return daemon === 'standalonesession' ? 'jobmanager' : 'taskmanager';
+  return ROLE_OF_DAEMON[daemon];
 }
 
 /** The full story of a failure: its message, then what the remote side printed (log tails), without repeating a line. */

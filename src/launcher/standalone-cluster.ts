@@ -17,7 +17,6 @@
 import { homedir } from 'node:os';
 import type { Configuration } from '../config/index.js';
 import { NUM_TASK_SLOTS, REST_ADDRESS, REST_PORT, loadConfiguration, resolveConfDir } from '../config/index.js';
-import { ensureError, isFlinkTsError } from '../core/errors.js';
 import { addedHostsFile, readAddedHosts, recordAddedHost, removeAddedHosts } from './added-hosts.js';
 import { waitForOverview } from './cluster-overview.js';
 import type { HostSpec } from './host-spec.js';
@@ -25,16 +24,14 @@ import { formatHostSpec, hostKey, isLocalHost } from './host-spec.js';
 import type { MasterEntry, WorkerHost } from './hosts-file.js';
 import { HostsFileError, groupWorkers, parseWorkers, readMasters, readWorkers } from './hosts-file.js';
 import { clusterConfiguration, clusterIdOf } from './remote-configuration.js';
-import type { DaemonRole, DaemonStartResult, DaemonStopResult, HostStopReport } from './remote-daemons.js';
+import type { DaemonRole, DaemonStartResult, HostStopReport } from './remote-daemons.js';
 import { RemoteDaemons } from './remote-daemons.js';
+import type { LauncherOutput } from './launcher-report.js';
+import { reportCommandError, reportStartFailures, startRow, stopRow } from './launcher-report.js';
 import type { SummaryRow } from './summary-table.js';
 import { summaryTable } from './summary-table.js';
 
-/** Where the launcher's messages go: `out` is stdout (the table), `err` stderr (failures, notes). */
-export interface LauncherOutput {
-  out(line: string): void;
-  err(line: string): void;
-}
+export type { LauncherOutput } from './launcher-report.js';
 
 /** How long start-cluster waits for the started TaskManagers to register. */
 export const DEFAULT_REGISTRATION_TIMEOUT_MS = 60_000;
@@ -92,36 +89,6 @@ function plan(options: ClusterCommandOptions, master?: MasterEntry): ClusterPlan
 
 function daemonsFor(configuration: Configuration, options: ClusterCommandOptions): RemoteDaemons {
   return RemoteDaemons.create(configuration, { env: options.env ?? process.env, notice: (line) => options.output.err(line) });
-}
-
-function startRow(result: DaemonStartResult): SummaryRow {
-  return { host: formatHostSpec(result.host), role: result.role, pid: result.pid, result: result.summary };
-}
-
-function stopRow(result: DaemonStopResult): SummaryRow {
-  return { host: formatHostSpec(result.host), role: result.role, pid: result.pid, result: result.summary };
-}
-
-/**
- * After the table: why each start failed, with what the host printed (exit code, the end of the
- * process's .out and .log). A reason shared by several processes of a host (it could not be
- * reached) is printed once.
- */
-function reportStartFailures(results: readonly DaemonStartResult[], output: LauncherOutput): void {
-  const groups = new Map<string, { host: HostSpec; roles: string[]; details: readonly string[] }>();
-  for (const result of results) {
-    if (result.ok || result.error === undefined) continue;
-    const key = `${hostKey(result.host)}\n${result.details.join('\n')}`;
-    const group = groups.get(key) ?? { host: result.host, roles: [], details: result.details };
-    group.roles.push(result.role);
-    groups.set(key, group);
-  }
-  for (const { host, roles, details } of groups.values()) {
-    const counted = [...new Set(roles)].map((role) => (roles.filter((r) => r === role).length > 1 ? `${roles.filter((r) => r === role).length} ${role}s` : role));
-    output.err('');
-    output.err(`${formatHostSpec(host)} (${counted.join(', ')}): ${details[0] ?? ''}`);
-    for (const line of details.slice(1)) output.err(`  ${line}`);
-  }
 }
 
 function restAddress(configuration: Configuration, master: MasterEntry): { host: string; port: number } {
@@ -347,13 +314,4 @@ export async function startOnHost(options: StartOnHostOptions): Promise<number> 
   } finally {
     await daemons.close();
   }
-}
-
-function reportCommandError(error: unknown, output: LauncherOutput): number {
-  if (isFlinkTsError(error) || error instanceof Error) {
-    output.err(ensureError(error).message);
-    return 1;
-  }
-  output.err(String(error));
-  return 1;
 }

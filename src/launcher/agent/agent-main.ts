@@ -4,8 +4,9 @@
  * (so pid files, log files, rotation, readiness and failure reports are exactly theirs), and
  * prints one {@link AgentResponse}.
  *
- * Every cluster has its own directory on the host, `~/.flink-ts/clusters/<cluster>/<host>/`,
- * with `conf/config.yaml` (the launcher's configuration, 0600: it holds the cluster secret),
+ * Every cluster has its own directory on the host, `~/.flink-ts/clusters/<cluster>/<host>/`
+ * (and every pool one for its agents, `~/.flink-ts/pools/<pool>/<host>/`), with
+ * `conf/config.yaml` (the launcher's configuration, 0600: it holds the cluster secret),
  * `pid/`, `log/` and `tmp/`. Unlike Flink's /tmp pid files, nothing of two clusters mixes, and a
  * reboot that clears /tmp does not make `stop-cluster` forget running processes. The host level
  * exists because home directories are often shared between hosts (NFS): each host keeps its pid
@@ -34,10 +35,10 @@ import type {
   StartedProcess,
   StoppedProcess,
 } from './agent-protocol.js';
-import { AGENT_PROTOCOL, HOST_KEYS_KEY, LAUNCH_ID_KEY, RESPONSE_MARKER } from './agent-protocol.js';
+import { AGENT_PROTOCOL, HOST_KEYS_KEY, LAUNCH_ID_KEY, RESPONSE_MARKER, SCOPE_DIRS, describeScope } from './agent-protocol.js';
 import { renderConfigYaml } from './config-yaml.js';
 
-const DAEMON_NAMES: readonly DaemonName[] = ['taskexecutor', 'standalonesession'];
+const DAEMON_NAMES: readonly DaemonName[] = ['taskexecutor', 'standalonesession', 'poolagent'];
 const DEFAULT_STOP_TIMEOUT_MS = 30_000;
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 
@@ -69,11 +70,16 @@ class Agent {
   /** The environment the daemons get: the login's, with the cluster's conf dir and nothing that could change its configuration. */
   readonly env: NodeJS.ProcessEnv;
 
+  /** `cluster '<id>'` or `pool '<id>'`, for messages. */
+  readonly scope: string;
+
   constructor(readonly request: AgentRequest) {
-    if (!SAFE_NAME.test(request.clusterId) || !SAFE_NAME.test(request.hostDir) || request.clusterId.startsWith('.') || request.hostDir.startsWith('.')) {
-      throw new AgentFailure(`Invalid cluster or host directory name: ${JSON.stringify([request.clusterId, request.hostDir])}.`);
+    const { scope, hostDir } = request;
+    if (!Object.hasOwn(SCOPE_DIRS, scope.kind) || !SAFE_NAME.test(scope.id) || !SAFE_NAME.test(hostDir) || scope.id.startsWith('.') || hostDir.startsWith('.')) {
+      throw new AgentFailure(`Invalid scope or host directory name: ${JSON.stringify([scope.kind, scope.id, hostDir])}.`);
     }
-    const base = join(homedir(), '.flink-ts', 'clusters', request.clusterId, request.hostDir);
+    this.scope = describeScope(scope);
+    const base = join(homedir(), '.flink-ts', SCOPE_DIRS[scope.kind], scope.id, hostDir);
     const conf = join(base, 'conf');
     const configured = readWrittenConfiguration(conf, base);
     this.paths = {
@@ -107,7 +113,7 @@ class Agent {
       case 'tail':
         return { kind: 'tail', files: Object.fromEntries(action.files.map((file) => [file, tailLines(file, action.lines)])) };
       case 'clean-up':
-        return this.cleanUp();
+        return this.cleanUp(action.removeLogs === true);
     }
   }
 
@@ -127,7 +133,7 @@ class Agent {
     for (const dir of [base, conf]) mkdirSync(dir, { recursive: true, mode: 0o700 });
     for (const dir of [pid, log, tmp]) mkdirSync(dir, { recursive: true });
     const text = renderConfigYaml(entries, [
-      `Written by the flink-ts launcher for cluster '${this.request.clusterId}' on host '${this.request.hostDir}'.`,
+      `Written by the flink-ts launcher for ${this.scope} on host '${this.request.hostDir}'.`,
       'Every start rewrites it from the launcher\'s configuration: edit conf/ where the launcher runs instead.',
     ]);
     const file = join(conf, 'config.yaml');
@@ -161,7 +167,7 @@ class Agent {
     );
     if (running.length > 0) {
       throw new AgentFailure(
-        `processes of cluster '${this.request.clusterId}' are already running on this host (${running.map((r) => `${r.daemon} pid ${r.pid}`).join(', ')})`,
+        `processes of ${this.scope} are already running on this host (${running.map((r) => `${r.daemon} pid ${r.pid}`).join(', ')})`,
         'ERR_CLUSTER_RUNNING',
         running.map((r) => r.pid),
       );
@@ -227,11 +233,11 @@ class Agent {
     return pids.filter((pid) => isDaemonAlive(pid, daemon));
   }
 
-  private async cleanUp(): Promise<AgentActionResult> {
+  private async cleanUp(removeLogs: boolean): Promise<AgentActionResult> {
     const running: number[] = [];
     for (const daemon of DAEMON_NAMES) running.push(...(await this.livePids(daemon)));
     if (running.length > 0) {
-      throw new AgentFailure(`processes of cluster '${this.request.clusterId}' still run on this host (pids ${running.join(', ')}); not removing its files`, 'ERR_CLUSTER_RUNNING', running);
+      throw new AgentFailure(`processes of ${this.scope} still run on this host (pids ${running.join(', ')}); not removing its files`, 'ERR_CLUSTER_RUNNING', running);
     }
     const { base, conf, pid, tmp, log } = this.paths;
     const removed: string[] = [];
@@ -242,7 +248,11 @@ class Agent {
       rmSync(dir, { recursive: true, force: true });
       removed.push(dir);
     }
-    if (isInside(log, base) && existsSync(log) && readdirSync(log).length === 0) rmdirSync(log);
+    if (removeLogs && existsSync(base)) {
+      // Everything else below the host's directory was written by the processes started there.
+      rmSync(base, { recursive: true, force: true });
+      removed.push(base);
+    } else if (isInside(log, base) && existsSync(log) && readdirSync(log).length === 0) rmdirSync(log);
     // Empty parents go too: nothing but logs stays behind.
     removeIfEmpty(base);
     removeIfEmpty(dirname(base));
@@ -309,13 +319,16 @@ function failure(action: AgentAction, error: unknown): AgentActionFailure {
 
 async function handle(request: AgentRequest): Promise<AgentResponse> {
   const version = flinkTsVersion();
-  const agent = new Agent(request);
-  const base = { protocol: AGENT_PROTOCOL, version, node: process.versions.node, hostname: hostname(), notes: agent.notes } as const;
-  // Typed as the current protocol, but sent by a launcher that may be older or newer.
+  // Typed as the current protocol, but sent by a launcher that may be older or newer: checked
+  // before anything reads the rest of the request, whose shape may differ.
   const protocol: unknown = request.protocol;
   if (protocol !== AGENT_PROTOCOL) {
-    return { ...base, paths: agent.paths, results: [], refused: { reason: 'protocol', message: `the agent speaks protocol ${AGENT_PROTOCOL}, the launcher ${String(protocol)}` } };
+    const none: ClusterPaths = { base: '', conf: '', pid: '', log: '', tmp: '' };
+    const refused = { reason: 'protocol', message: `the agent speaks protocol ${AGENT_PROTOCOL}, the launcher ${String(protocol)}` } as const;
+    return { protocol: AGENT_PROTOCOL, version, node: process.versions.node, hostname: hostname(), notes: [], paths: none, results: [], refused };
   }
+  const agent = new Agent(request);
+  const base = { protocol: AGENT_PROTOCOL, version, node: process.versions.node, hostname: hostname(), notes: agent.notes } as const;
   if (request.version !== version) {
     return { ...base, paths: agent.paths, results: [], refused: { reason: 'version', message: `flink-ts ${version} is installed there, the launcher is flink-ts ${request.version}` } };
   }

@@ -14,7 +14,7 @@
 import type { DaemonName } from '../../entrypoints/daemons.js';
 
 /** Bumped when a request or response changes shape; the agent refuses other versions. */
-export const AGENT_PROTOCOL = 1;
+export const AGENT_PROTOCOL = 2;
 /** Starts the response line, so that stray output before it cannot be mistaken for it. */
 export const RESPONSE_MARKER = '@@flink-ts-agent@@ ';
 /** Path of the agent main inside an installation. */
@@ -41,12 +41,30 @@ export const AGENT_EXIT = {
   oldNode: 99,
 } as const;
 
+/**
+ * Whose processes and files a request is about: a cluster's (`~/.flink-ts/clusters/<id>/`, the
+ * JobManagers and TaskManagers of start-cluster and the ssh targets) or a pool's
+ * (`~/.flink-ts/pools/<pool name>/`, the pool agents `flink-ts pool hosts add` starts).
+ */
+export interface AgentScope {
+  readonly kind: 'cluster' | 'pool';
+  readonly id: string;
+}
+
+/** The directory below `~/.flink-ts/` of each scope kind. */
+export const SCOPE_DIRS: Readonly<Record<AgentScope['kind'], string>> = { cluster: 'clusters', pool: 'pools' };
+
+/** `cluster 'default'`, `pool 'default'`: the scope in messages. */
+export function describeScope(scope: AgentScope): string {
+  return `${scope.kind} '${scope.id}'`;
+}
+
 export interface AgentRequest {
   readonly protocol: typeof AGENT_PROTOCOL;
   /** The launcher's flink-ts version; the agent refuses to act for another version. */
   readonly version: string;
-  /** Names `~/.flink-ts/clusters/<clusterId>/`. */
-  readonly clusterId: string;
+  /** Names `~/.flink-ts/<clusters|pools>/<id>/`. */
+  readonly scope: AgentScope;
   /** Names this host's directory below it (hosts may share a home directory over NFS). */
   readonly hostDir: string;
   readonly actions: readonly AgentAction[];
@@ -74,8 +92,13 @@ export type AgentAction =
   | { readonly kind: 'status'; readonly daemon: DaemonName; readonly pids?: readonly number[] | undefined }
   /** The last lines of files (e.g. the log of a TaskManager that died). */
   | { readonly kind: 'tail'; readonly files: readonly string[]; readonly lines: number }
-  /** Removes `conf/`, `pid/` and `tmp/`; keeps `log/`. Refused while processes of the cluster run. */
-  | { readonly kind: 'clean-up' };
+  /**
+   * Removes `conf/`, `pid/` and `tmp/`; keeps `log/` (and whatever else the processes wrote below
+   * the host's directory, e.g. a pool agent's `work/` with its containers' logs), unless
+   * `removeLogs`: then the whole host directory goes (a start that failed and was reported
+   * with its log tails leaves nothing behind). Refused while processes of the scope run.
+   */
+  | { readonly kind: 'clean-up'; readonly removeLogs?: boolean | undefined };
 
 export interface StopTarget {
   readonly daemon: DaemonName;
@@ -125,7 +148,7 @@ export type AgentActionResult =
 export interface AgentActionFailure {
   readonly kind: 'error';
   readonly action: AgentAction['kind'];
-  /** `ERR_CLUSTER_RUNNING` for ensure-not-running and clean-up with live processes. */
+  /** `ERR_CLUSTER_RUNNING` for ensure-not-running and clean-up with live processes (of a cluster or a pool). */
   readonly code?: string | undefined;
   readonly message: string;
   readonly pids?: readonly number[] | undefined;

@@ -37,7 +37,7 @@ export function tableRows(stdout: string): TableRow[] {
   assert.ok(header !== -1, `no table in:\n${stdout}`);
   const rows: TableRow[] = [];
   for (const line of lines.slice(header + 1)) {
-    const match = /^(\S+)\s+(jobmanager|taskmanager|-)\s+(\d+|-)\s+(.+)$/.exec(line);
+    const match = /^(\S+)\s+(jobmanager|taskmanager|poolagent|-)\s+(\d+|-)\s+(.+)$/.exec(line);
     if (match === null) break;
     rows.push({ host: match[1] ?? '', role: match[2] ?? '', pid: match[3] === '-' ? undefined : Number(match[3]), result: match[4] ?? '' });
   }
