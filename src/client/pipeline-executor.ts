@@ -48,6 +48,8 @@ export interface PipelineExecutorOptions {
 export const AVAILABLE_TARGETS = ['local', 'remote', 'ssh-per-job', 'ssh-application', 'pool-session', 'pool-per-job', 'pool-application'] as const;
 export type ExecutionTarget = (typeof AVAILABLE_TARGETS)[number];
 
+const YARN_TARGETS: Readonly<Record<string, ExecutionTarget>> = { 'yarn-session': 'pool-session', 'yarn-per-job': 'pool-per-job', 'yarn-application': 'pool-application' };
+
 function isAvailableTarget(name: string): name is ExecutionTarget {
   return (AVAILABLE_TARGETS as readonly string[]).includes(name);
 }
@@ -58,9 +60,12 @@ function isAvailableTarget(name: string): name is ExecutionTarget {
  */
 export function checkExecutionTarget(name: string): ExecutionTarget {
   if (isAvailableTarget(name)) return name;
+  // Flink's YARN targets are the pool's: a Flink user's `-t yarn-application` works as is.
+  const pool = YARN_TARGETS[name];
+  if (pool !== undefined) return pool;
   throw new FlinkTsError(
     'ERR_INVALID_ARGUMENT',
-    `Unknown target '${name}'. Available targets: ${AVAILABLE_TARGETS.join(', ')}.`,
+    `Unknown target '${name}'. Available targets: ${AVAILABLE_TARGETS.join(', ')} (and yarn-session, yarn-per-job, yarn-application for the pool ones).`,
   );
 }
 

@@ -33,13 +33,13 @@ describe('a pool host lost mid-job', () => {
     assert.ok(victim?.pid !== undefined);
 
     // The agent of the host without the JobManager dies, and its TaskManager with it.
-    const agentPid = (await waitFor('the victim agent pid', () => fx.agentPids().find((pid) => {
+    const agentPid = await waitFor('the victim agent pid', () => fx.agentPids().find((pid) => {
       try {
         return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(victimHost);
       } catch {
         return false;
       }
-    }))) as number;
+    }));
     process.kill(agentPid, 'SIGKILL');
     await waitFor('its TaskManager to die with it', () => isGone(victim.pid ?? 0), 10_000);
 

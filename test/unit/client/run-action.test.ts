@@ -270,17 +270,17 @@ test('a job the program submitted without waiting for still decides the exit cod
 });
 
 test('an unknown target is a usage error naming the available targets', async () => {
-  const run = options('print-elements.ts', new TestingExecutor(() => undefined), { target: 'yarn-session' });
+  const run = options('print-elements.ts', new TestingExecutor(() => undefined), { target: 'kubernetes-session' });
   assert.equal(await runJob(run), 2);
   assert.deepEqual(run.output.stderr, [
-    "Unknown target 'yarn-session'. Available targets: local, remote, ssh-per-job, ssh-application (pool-* arrive with the cluster work).",
+    "Unknown target 'kubernetes-session'. Available targets: local, remote, ssh-per-job, ssh-application, pool-session, pool-per-job, pool-application (and yarn-session, yarn-per-job, yarn-application for the pool ones).",
   ]);
 });
 
 test('an unknown target in the configuration is a configuration error (exit 1)', async () => {
-  const run = options('print-elements.ts', new TestingExecutor(() => undefined), { dynamicProperties: ['execution.target=yarn-session'] });
+  const run = options('print-elements.ts', new TestingExecutor(() => undefined), { dynamicProperties: ['execution.target=kubernetes-session'] });
   assert.equal(await runJob(run), 1);
-  assert.match(run.output.stderr.join('\n'), /Unknown target 'yarn-session'/);
+  assert.match(run.output.stderr.join('\n'), /Unknown target 'kubernetes-session'/);
 });
 
 test('detached mode on the local target is a usage error', async () => {
