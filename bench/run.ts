@@ -12,6 +12,7 @@ import { wordcountCluster } from './wordcount-cluster.js';
 import { latency } from './latency.js';
 import { startup } from './startup.js';
 import { poolAllocation } from './pool-allocation.js';
+import { pool } from './pool.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'wordcount-local': wordcountLocal,
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'ssh-startup': sshStartup,
   'ssh-per-job': sshPerJob,
   'pool-allocation': poolAllocation,
+  pool,
 };
 
 const requested = process.argv.slice(2);

@@ -70,6 +70,7 @@ export class PoolResourceManagerDriver implements ResourceManagerDriver<PoolWork
 
   async requestResource(spec: WorkerResourceSpec): Promise<PoolWorker> {
     const pool = this.requirePool();
+    this.logger.info(`Requesting a TaskManager container with ${spec.numberOfSlots} slot(s) from the pool.`);
     const [requestId] = await pool.requestContainers(
       {
         applicationId: this.settings.applicationId,

@@ -47,6 +47,7 @@ function list<T>(value: unknown): T[] {
  */
 export class ResourcePool implements ResourcePoolApi {
   private readonly shas = new Map<ScriptName, string>();
+  private readonly loading = new Map<ScriptName, Promise<string>>();
   private blocking: Redis | undefined;
   private closed = false;
 
@@ -256,7 +257,13 @@ export class ResourcePool implements ResourcePoolApi {
           if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
         }
       }
-      this.shas.set(name, (await this.redis.script('LOAD', source)) as string);
+      // One load for the calls that found no sha at the same time (a first burst, a restarted Redis).
+      let loading = this.loading.get(name);
+      if (loading === undefined) {
+        loading = (this.redis.script('LOAD', source) as Promise<string>).finally(() => this.loading.delete(name));
+        this.loading.set(name, loading);
+      }
+      this.shas.set(name, await loading);
       return await this.redis.evalsha(this.shas.get(name) as string, 1, this.prefix, ...argv);
     });
     if (typeof result === 'number') {

@@ -132,7 +132,7 @@ end
 -- Expires leases whose owners stopped heartbeating. After a Redis restart (a new run id) the
 -- time Redis was down is given back to every lease first: owners could not renew meanwhile.
 local function reap(now)
-  local clock = tonumber(redis.call('GET', P .. 'clock'))
+  local clock = tonumber(redis.call('SET', P .. 'clock', now, 'GET'))
   -- INFO is costly: asked only after a silence, which a restart always is (nobody reached Redis).
   if clock == nil or now - clock > 250 then
     local run_id = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
@@ -146,7 +146,6 @@ local function reap(now)
     end
     redis.call('SET', P .. 'run-id', run_id)
   end
-  redis.call('SET', P .. 'clock', now)
   local expired = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now)
   -- Hosts first: a container on a host that is gone is LOST, even when its application's lease
   -- expired in the same moment (a JobManager dies with its host).
