@@ -17,46 +17,25 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedis } from '../test/support/redis.js';
 import { ROOT } from './cli.js';
+import { freePort, median, timedCli } from './timed-cli.js';
+import type { Timed } from './timed-cli.js';
 import { poolAllocation } from './pool-allocation.js';
 
 const ROUNDS = 3;
 const JOB = join(ROOT, 'test', 'integration', 'ssh', 'jobs', 'spread-word-count.ts');
 const EXPECTED = 'alpha=90,beta=60,delta=60,gamma=20';
 
-interface Timed {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
 
-function cli(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'flink-ts'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-  });
-}
 
 function check(result: Timed, what: string): Timed {
   if (result.code !== 0) throw new Error(`${what} failed (exit ${String(result.code)}):\n${result.stdout}\n${result.stderr}`);
   return result;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 function counts(stdout: string): string {
   return stdout
@@ -77,16 +56,6 @@ async function json<T>(url: string): Promise<T> {
   return (await (await fetch(url)).json()) as T;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const bound = server.address();
-      server.close(() => resolve(typeof bound === 'object' && bound !== null ? bound.port : 0));
-    });
-  });
-}
 
 /** ms from each "Requesting a TaskManager container" to the next "Registering TaskManager" in a JobManager log. */
 function requestToRegistered(log: string): number[] {
@@ -137,23 +106,23 @@ export async function pool(): Promise<Record<string, unknown>> {
   );
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, FLINK_TS_CONF_DIR: join(dir, 'conf'), FLINK_TS_HOME: join(dir, 'flink-ts-home') };
   try {
-    for (const host of ['127.0.0.2', '127.0.0.3']) check(await cli(['pool', 'agent', 'start', '--host', host, '--slots', '2', '--memory', '8g'], env, dir), `agent ${host}`);
+    for (const host of ['127.0.0.2', '127.0.0.3']) check(await timedCli(['pool', 'agent', 'start', '--host', host, '--slots', '2', '--memory', '8g'], env, dir), `agent ${host}`);
 
     // 2. container request -> TaskManager registered.
-    const session = check(await cli(['pool-session', '-d', '-nm', 'bench'], env, dir), 'pool-session');
+    const session = check(await timedCli(['pool-session', '-d', '-nm', 'bench'], env, dir), 'pool-session');
     const rest = /^JobManager Web Interface: (\S+)$/m.exec(session.stdout)?.[1] ?? '';
     for (let round = 0; round <= ROUNDS; round++) {
       await until('no TaskManager', async () => (await json<{ taskmanagers: number }>(`${rest}/overview`)).taskmanagers === 0);
-      const run = check(await cli(['run', '-p', '1', JOB], env, dir), 'run on the session');
+      const run = check(await timedCli(['run', '-p', '1', JOB], env, dir), 'run on the session');
       if (counts(run.stdout) !== EXPECTED) throw new Error(`wrong result: ${run.stdout}`);
     }
     const poolStarts = requestToRegistered(jobManagerLog(home)).slice(1);
-    check(await cli(['pool', 'kill', /application_\d+_\d+/.exec(session.stdout)?.[0] ?? ''], env, dir), 'pool kill');
+    check(await timedCli(['pool', 'kill', /application_\d+_\d+/.exec(session.stdout)?.[0] ?? ''], env, dir), 'pool kill');
 
     // Baseline: a TaskManager started directly against a standalone JobManager.
     const [restPort, rpcPort] = [await freePort(), await freePort()];
     const standalone = ['-D', `rest.port=${restPort}`, '-D', `jobmanager.rpc.port=${rpcPort}`];
-    check(await cli(['jobmanager', 'start', ...standalone], env, dir), 'jobmanager start');
+    check(await timedCli(['jobmanager', 'start', ...standalone], env, dir), 'jobmanager start');
     const directStarts: number[] = [];
     for (let round = 0; round <= ROUNDS; round++) {
       const started = performance.now();
@@ -164,15 +133,15 @@ export async function pool(): Promise<Record<string, unknown>> {
       await new Promise((r) => tm.once('exit', r));
       await until('the TaskManager to be gone', async () => (await json<{ taskmanagers: number }>(`http://127.0.0.1:${restPort}/overview`)).taskmanagers === 0);
     }
-    check(await cli(['jobmanager', 'stop'], env, dir), 'jobmanager stop');
+    check(await timedCli(['jobmanager', 'stop'], env, dir), 'jobmanager stop');
 
     // 3. pool-per-job WordCount, and the same job on the local target.
     const perJob: number[] = [];
     const local: number[] = [];
     for (let round = 0; round <= ROUNDS; round++) {
-      const run = check(await cli(['run', '-t', 'pool-per-job', '-p', '2', JOB], env, dir), 'pool-per-job');
+      const run = check(await timedCli(['run', '-t', 'pool-per-job', '-p', '2', JOB], env, dir), 'pool-per-job');
       if (counts(run.stdout) !== EXPECTED || !/Released the per-job cluster/.test(run.stderr)) throw new Error(`wrong per-job run: ${run.stdout}\n${run.stderr}`);
-      const baseline = check(await cli(['run', '-t', 'local', '-p', '2', JOB], env, dir), 'local');
+      const baseline = check(await timedCli(['run', '-t', 'local', '-p', '2', JOB], env, dir), 'local');
       if (round > 0) {
         perJob.push(run.ms);
         local.push(baseline.ms);
@@ -196,8 +165,8 @@ export async function pool(): Promise<Record<string, unknown>> {
       met: allocation.met === true && containerMs < 1000 && perJobMs < 4000,
     };
   } finally {
-    await cli(['pool', 'agent', 'stop-all'], env, dir).catch(() => undefined);
-    await cli(['jobmanager', 'stop-all'], env, dir).catch(() => undefined);
+    await timedCli(['pool', 'agent', 'stop-all'], env, dir).catch(() => undefined);
+    await timedCli(['jobmanager', 'stop-all'], env, dir).catch(() => undefined);
     await redis.destroy();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,58 +11,23 @@
  * conf/workers) plus `stop-cluster`, as a user runs them. ratio = baseline / per-job: the share
  * of the per-job run that any cluster's start and stop costs anyway.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSshdHosts } from '../test/support/sshd.js';
 import type { SshdHosts } from '../test/support/sshd.js';
 import { ROOT } from './cli.js';
+import { freePort, median, range, timedCli } from './timed-cli.js';
 
 const ROUNDS = 3;
 const TARGET_MS = 4_000;
 const JOB = join(ROOT, 'test', 'integration', 'ssh', 'jobs', 'spread-word-count.ts');
 const EXPECTED = 'alpha=90,beta=60,delta=60,gamma=20';
 
-interface Timed {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
 
-function cli(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'flink-ts'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-  });
-}
 
-function freePort(address: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, address, () => {
-      const bound = server.address();
-      server.close(() => resolve(typeof bound === 'object' && bound !== null ? bound.port : 0));
-    });
-  });
-}
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
-const range = (values: readonly number[]): string => `${median(values).toFixed(0)} ms (${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)})`;
 
 /** Pids of daemons whose cluster directory is on the sshd hosts: none may be left after a run. */
 function daemonsOf(sshd: SshdHosts): number[] {
@@ -110,7 +75,7 @@ export async function sshPerJob(): Promise<Record<string, unknown>> {
     const perJob: number[] = [];
     // The first round warms the page cache, the sshd processes and the artifact cache; it is not counted.
     for (let round = 0; round <= ROUNDS; round++) {
-      const run = await cli(['run', '-t', 'ssh-per-job', '-p', '2', JOB], perJobEnv, dir);
+      const run = await timedCli(['run', '-t', 'ssh-per-job', '-p', '2', JOB], perJobEnv, dir);
       const counts = run.stdout.split('\n').filter((l) => /^\w+=\d+$/.test(l)).join(',');
       const clusterId = /Per-job cluster '([^']+)' is up/.exec(run.stderr)?.[1] ?? '';
       if (run.code !== 0 || counts !== EXPECTED || clusterId === '') throw new Error(`run -t ssh-per-job failed (exit ${String(run.code)}):\n${run.stdout}\n${run.stderr}`);
@@ -124,8 +89,8 @@ export async function sshPerJob(): Promise<Record<string, unknown>> {
     const emptyEnv = { ...baseEnv, FLINK_TS_CONF_DIR: writeConf(join(dir, 'empty'), sshd, `127.0.0.2:${restPort}\n`, '', [`jobmanager.rpc.port: ${rpcPort}`]) };
     const baseline: number[] = [];
     for (let round = 0; round <= ROUNDS; round++) {
-      const start = await cli(['start-cluster'], emptyEnv, dir);
-      const stop = await cli(['stop-cluster'], emptyEnv, dir);
+      const start = await timedCli(['start-cluster'], emptyEnv, dir);
+      const stop = await timedCli(['stop-cluster'], emptyEnv, dir);
       if (start.code !== 0 || stop.code !== 0) throw new Error(`start-cluster/stop-cluster failed:\n${start.stdout}${start.stderr}\n${stop.stdout}${stop.stderr}`);
       if (round > 0) baseline.push(start.ms + stop.ms);
     }

@@ -9,50 +9,21 @@
  * fresh ssh2 connections (connect, authenticate, exec, close), with `setNoDelay` as the launcher
  * does. ratio = baseline / start time: the share of the start that is SSH's unavoidable cost.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { startSshdHosts } from '../test/support/sshd.js';
 import type { SshdHosts } from '../test/support/sshd.js';
-import { ROOT } from './cli.js';
+import { freePort, median, range, timedCli } from './timed-cli.js';
 
 const ROUNDS = 5;
 const START_TARGET_MS = 3_000;
 const STOP_TARGET_MS = 2_000;
 
-interface Timed {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
 
-function freePort(address: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, address, () => {
-      const bound = server.address();
-      server.close(() => resolve(typeof bound === 'object' && bound !== null ? bound.port : 0));
-    });
-  });
-}
 
-function cli(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'flink-ts'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-  });
-}
 
 /** connect + auth + exec `true` + close on one host, with a fresh connection. */
 function sshTrue(sshd: SshdHosts, address: string): Promise<void> {
@@ -84,13 +55,7 @@ function readKey(file: string): Buffer {
   return key;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
-const range = (values: readonly number[]): string => `${median(values).toFixed(0)} ms (${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)})`;
 
 export async function sshStartup(): Promise<Record<string, unknown>> {
   const sshd = await startSshdHosts({ count: 2 });
@@ -124,18 +89,18 @@ export async function sshStartup(): Promise<Record<string, unknown>> {
       if (i > 0) baseline.push(performance.now() - started);
     }
     const cliStartup: number[] = [];
-    for (let i = 0; i < 3; i++) cliStartup.push((await cli(['--version'], env, dir)).ms);
+    for (let i = 0; i < 3; i++) cliStartup.push((await timedCli(['--version'], env, dir)).ms);
 
     const starts: number[] = [];
     const stops: number[] = [];
     // The first round warms the page cache and the sshd processes; it is not counted.
     for (let round = 0; round <= ROUNDS; round++) {
-      const start = await cli(['start-cluster'], env, dir);
+      const start = await timedCli(['start-cluster'], env, dir);
       if (start.code !== 0 || !/Cluster is running: 4 TaskManager\(s\) with 4 slot\(s\) registered/.test(start.stdout)) {
-        await cli(['stop-cluster'], env, dir);
+        await timedCli(['stop-cluster'], env, dir);
         throw new Error(`start-cluster failed:\n${start.stdout}\n${start.stderr}`);
       }
-      const stop = await cli(['stop-cluster'], env, dir);
+      const stop = await timedCli(['stop-cluster'], env, dir);
       if (stop.code !== 0) throw new Error(`stop-cluster failed:\n${stop.stdout}\n${stop.stderr}`);
       if (round > 0) {
         starts.push(start.ms);

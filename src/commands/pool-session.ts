@@ -4,6 +4,7 @@ import { processOutput } from '../client/cli-output.js';
 import { runPoolSession } from '../client/pool/pool-session.js';
 import { processSignals } from '../client/run-action.js';
 import { expandYarnStyleFlags } from '../client/yarn-style-flags.js';
+import { sessionFlags } from '../client/session-flags.js';
 
 export default class PoolSession extends Command {
   static override aliases = ['yarn-session'];
@@ -27,13 +28,13 @@ Exit code: 0 when the session was started (detached) or stopped cleanly; 1 when 
   ];
 
   static override flags = {
-    detached: Flags.boolean({ char: 'd', summary: 'Return once the JobManager runs instead of staying in the foreground.', default: false }),
-    slots: Flags.integer({ char: 's', summary: 'Slots per TaskManager (taskmanager.numberOfTaskSlots).', helpValue: '<n>', min: 1 }),
-    name: Flags.string({ summary: '(-nm) Name of the application (pool.application.name) and of its context; default pool-<application id> for the context.', helpValue: '<name>' }),
+    ...sessionFlags({
+      detached: 'Return once the JobManager runs instead of staying in the foreground.',
+      name: 'Name of the application (pool.application.name) and of its context; default pool-<application id> for the context.',
+      id: 'Attach to this running session (its application id or context name) instead of starting one.',
+      container: 'container',
+    }),
     queue: Flags.string({ summary: '(-qu) Pool queue to submit to (pool.application.queue).', helpValue: '<queue>' }),
-    jobManagerMemory: Flags.string({ summary: '(-jm) Memory of the JobManager container (jobmanager.memory.process.size; a plain number is MB).', helpValue: '<memory>' }),
-    taskManagerMemory: Flags.string({ summary: '(-tm) Memory of each TaskManager container (taskmanager.memory.process.size; a plain number is MB).', helpValue: '<memory>' }),
-    id: Flags.string({ summary: '(-id) Attach to this running session (its application id or context name) instead of starting one.', helpValue: '<application id>' }),
     ...configurationFlags,
   };
 

@@ -1,9 +1,10 @@
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core';
 import { configurationFlags } from '../client/cli-config.js';
 import { processOutput } from '../client/cli-output.js';
 import { processSignals } from '../client/run-action.js';
 import { runSshSession } from '../client/ssh/ssh-session.js';
 import { expandYarnStyleFlags } from '../client/yarn-style-flags.js';
+import { sessionFlags } from '../client/session-flags.js';
 
 export default class SshSession extends Command {
   static override summary = "Start a session cluster on the hosts of conf/masters and conf/workers, or attach to one (Flink's yarn-session.sh, over SSH).";
@@ -24,12 +25,12 @@ Exit code: 0 when the cluster was started (detached) or stopped cleanly; 1 when 
   ];
 
   static override flags = {
-    detached: Flags.boolean({ char: 'd', summary: 'Return once the cluster is up instead of staying in the foreground.', default: false }),
-    slots: Flags.integer({ char: 's', summary: 'Slots per TaskManager (taskmanager.numberOfTaskSlots).', helpValue: '<n>', min: 1 }),
-    name: Flags.string({ summary: '(-nm) Name of the context the session is saved as; default ssh-<cluster id>.', helpValue: '<name>' }),
-    jobManagerMemory: Flags.string({ summary: '(-jm) Memory of the JobManager process (jobmanager.memory.process.size; a plain number is MB).', helpValue: '<memory>' }),
-    taskManagerMemory: Flags.string({ summary: '(-tm) Memory of each TaskManager process (taskmanager.memory.process.size; a plain number is MB).', helpValue: '<memory>' }),
-    id: Flags.string({ summary: '(-id) Attach to this running session (its cluster id or context name) instead of starting one.', helpValue: '<cluster id>' }),
+    ...sessionFlags({
+      detached: 'Return once the cluster is up instead of staying in the foreground.',
+      name: 'Name of the context the session is saved as; default ssh-<cluster id>.',
+      id: 'Attach to this running session (its cluster id or context name) instead of starting one.',
+      container: 'process',
+    }),
     ...configurationFlags,
   };
 

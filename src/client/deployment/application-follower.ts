@@ -18,11 +18,14 @@ import type { JobStatusHistory, JobSummary } from '../job-states.js';
 import type { CompletedJobResult, JobOverview } from '../rest-cluster-client.js';
 import type { InterruptSignal, RunTimeout, SignalSource } from '../signals.js';
 import type { DeployedCluster } from './deployed-cluster.js';
+import type { Configuration } from '../../config/index.js';
+import type { JobArtifact } from '../program/job-bundler.js';
 import { GLOBALLY_TERMINAL_STATES } from '../../api/environment/job-client.js';
 import { JobExecutionException } from '../../api/environment/job-execution-result.js';
 import { deserializeError, ensureError } from '../../core/errors.js';
 import { errorChainLines, jobFinishedLines, submittedLine } from '../cli-output.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_TIMEOUT } from '../client-errors.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_TIMEOUT, UsageError } from '../client-errors.js';
+import { SHUTDOWN_ON_APPLICATION_FINISH } from '../../config/index.js';
 import { JobStateLines, rootCauseText } from '../job-states.js';
 import { toJobExecutionResult } from '../remote-executor.js';
 import { RestClusterClient } from '../rest-cluster-client.js';
@@ -363,5 +366,31 @@ class Interrupt {
       const timer = setTimeout(done, ms);
       this.wake = done;
     });
+  }
+}
+
+/** What an application target (`ssh-application`, `pool-application`) is given by `run`. */
+export interface ApplicationTargetOptions {
+  readonly configuration: Configuration;
+  readonly artifact: JobArtifact;
+  readonly jobFile: string;
+  readonly args: readonly string[];
+  readonly attached: boolean;
+  readonly output: ClientOutput;
+  readonly signals: SignalSource;
+  readonly timeout?: RunTimeout | undefined;
+}
+
+/**
+ * An attached client follows the application until its JobManager ends; with
+ * `execution.shutdown-on-application-finish: false` that would be never, so it is refused.
+ * `endHint` says how such a detached application is ended on this target.
+ */
+export function checkAttachedApplication(options: ApplicationTargetOptions, endHint: string): void {
+  if (options.attached && !options.configuration.get(SHUTDOWN_ON_APPLICATION_FINISH)) {
+    throw new UsageError(
+      'With execution.shutdown-on-application-finish: false the application cluster outlives the application, so an attached client would wait forever. ' +
+        `Run it detached (-d) and ${endHint}.`,
+    );
   }
 }

@@ -59,6 +59,28 @@ export interface SessionTarget {
   unknownSessionMessage(id: string): string;
 }
 
+/** What a session command (`ssh-session`, `pool-session`) is given: yarn-session.sh's flags and the process's. */
+export interface SessionCommandOptions {
+  /** `-d`: return once the cluster is up. */
+  readonly detached: boolean;
+  /** `-s`: slots per TaskManager (`taskmanager.numberOfTaskSlots`). */
+  readonly slots?: number | undefined;
+  /** `-nm`: the context's name (and the pool application's). */
+  readonly name?: string | undefined;
+  /** `-jm`: `jobmanager.memory.process.size` (a plain number is MB, as in yarn-session). */
+  readonly jobManagerMemory?: string | undefined;
+  /** `-tm`: `taskmanager.memory.process.size`. */
+  readonly taskManagerMemory?: string | undefined;
+  /** `-id`: attach to this running session (a cluster or application id, or a context name). */
+  readonly attachTo?: string | undefined;
+  readonly dynamicProperties: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly output: ClientOutput;
+  readonly signals: { subscribe(handler: (signal: InterruptSignal) => void): () => void };
+  /** Where `stop`, `quit` and `help` are read. @default process.stdin */
+  readonly input?: NodeJS.ReadableStream | undefined;
+}
+
 export interface SessionClientOptions {
   readonly detached: boolean;
   /** `-nm`: the context's name. @default `<prefix>-<cluster id>` */

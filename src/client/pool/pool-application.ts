@@ -6,36 +6,17 @@
  * its jobs ended and the pool releases everything. Following, Ctrl-C, the timeout and the exit
  * code are the target-independent {@link runApplicationCluster}.
  */
-import type { Configuration } from '../../config/index.js';
-import type { ClientOutput } from '../cli-output.js';
-import type { ApplicationRunResult } from '../deployment/application-follower.js';
-import type { JobArtifact } from '../program/job-bundler.js';
-import type { RunTimeout, SignalSource } from '../signals.js';
+import type { ApplicationRunResult, ApplicationTargetOptions } from '../deployment/application-follower.js';
 import { SHUTDOWN_ON_APPLICATION_FINISH } from '../../config/index.js';
-import { UsageError } from '../client-errors.js';
-import { runApplicationCluster } from '../deployment/application-follower.js';
+import { checkAttachedApplication, runApplicationCluster } from '../deployment/application-follower.js';
 import { PoolCluster } from './pool-cluster.js';
 import { poolDeployedCluster } from './pool-deployed-cluster.js';
 
-export interface PoolApplicationOptions {
-  readonly configuration: Configuration;
-  readonly artifact: JobArtifact;
-  readonly jobFile: string;
-  readonly args: readonly string[];
-  readonly attached: boolean;
-  readonly output: ClientOutput;
-  readonly signals: SignalSource;
-  readonly timeout?: RunTimeout | undefined;
-}
+export type PoolApplicationOptions = ApplicationTargetOptions;
 
 export async function runPoolApplication(options: PoolApplicationOptions): Promise<ApplicationRunResult> {
   const { configuration } = options;
-  if (options.attached && !configuration.get(SHUTDOWN_ON_APPLICATION_FINISH)) {
-    throw new UsageError(
-      'With execution.shutdown-on-application-finish: false the application outlives its jobs, so an attached client would wait forever. ' +
-        'Run it detached (-d) and end it with flink-ts pool kill <application id>.',
-    );
-  }
+  checkAttachedApplication(options, 'end it with flink-ts pool kill <application id>');
   return runApplicationCluster({
     jobFile: options.jobFile,
     attached: options.attached,

@@ -8,30 +8,16 @@
  * and the pool kills the session. Detached (`-d`), the JobManager alone keeps it.
  */
 import type { Configuration } from '../../config/index.js';
-import type { ClientOutput } from '../cli-output.js';
 import type { ClusterContext } from '../contexts.js';
-import type { InterruptSignal, SessionCluster, SessionTarget } from '../deployment/session-client.js';
+import type { SessionCluster, SessionCommandOptions, SessionTarget } from '../deployment/session-client.js';
 import { NUM_TASK_SLOTS, POOL_APPLICATION_ID, TASK_MANAGER_TIMEOUT, formatDuration } from '../../config/index.js';
 import { runSessionClient } from '../deployment/session-client.js';
 import { sessionConfiguration } from '../ssh/ssh-session.js';
 import { PoolCluster, poolShutdownLines } from './pool-cluster.js';
 
-export interface PoolSessionOptions {
-  readonly detached: boolean;
-  readonly slots?: number | undefined;
-  /** `-nm`: the application's name and the context's. */
-  readonly name?: string | undefined;
-  readonly jobManagerMemory?: string | undefined;
-  readonly taskManagerMemory?: string | undefined;
+export interface PoolSessionOptions extends SessionCommandOptions {
   /** `-qu`: the pool queue. */
   readonly queue?: string | undefined;
-  /** `-id`: attach to this application (an application id or a context name). */
-  readonly attachTo?: string | undefined;
-  readonly dynamicProperties: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-  readonly output: ClientOutput;
-  readonly signals: { subscribe(handler: (signal: InterruptSignal) => void): () => void };
-  readonly input?: NodeJS.ReadableStream | undefined;
 }
 
 export function runPoolSession(options: PoolSessionOptions): Promise<number> {

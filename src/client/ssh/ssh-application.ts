@@ -6,38 +6,19 @@
  * the target-independent {@link runApplicationCluster}; this adapter deploys an SshCluster and
  * says how a detached one is removed.
  */
-import type { Configuration } from '../../config/index.js';
-import type { ClientOutput } from '../cli-output.js';
-import type { ApplicationRunResult } from '../deployment/application-follower.js';
-import type { JobArtifact } from '../program/job-bundler.js';
-import type { RunTimeout, SignalSource } from '../signals.js';
+import type { ApplicationRunResult, ApplicationTargetOptions } from '../deployment/application-follower.js';
 import { SHUTDOWN_ON_APPLICATION_FINISH } from '../../config/index.js';
-import { UsageError } from '../client-errors.js';
-import { runApplicationCluster } from '../deployment/application-follower.js';
+import { checkAttachedApplication, runApplicationCluster } from '../deployment/application-follower.js';
 import { deployApplicationCluster } from './ssh-cluster-descriptor.js';
 
-export interface SshApplicationOptions {
-  readonly configuration: Configuration;
-  readonly artifact: JobArtifact;
-  readonly jobFile: string;
-  readonly args: readonly string[];
-  readonly attached: boolean;
+export interface SshApplicationOptions extends ApplicationTargetOptions {
   readonly env: NodeJS.ProcessEnv;
-  readonly output: ClientOutput;
-  readonly signals: SignalSource;
-  readonly timeout?: RunTimeout | undefined;
 }
 
 /** Runs the application; resolves with the exit code and the jobs' summaries. */
 export async function runSshApplication(options: SshApplicationOptions): Promise<ApplicationRunResult> {
   const { configuration } = options;
-  if (options.attached && !configuration.get(SHUTDOWN_ON_APPLICATION_FINISH)) {
-    // The client follows the application until its JobManager ends, which would then be never.
-    throw new UsageError(
-      'With execution.shutdown-on-application-finish: false the application cluster outlives the application, so an attached client would wait forever. ' +
-        'Run it detached (-d) and stop it with flink-ts stop-cluster -D high-availability.cluster-id=<id>.',
-    );
-  }
+  checkAttachedApplication(options, 'stop it with flink-ts stop-cluster -D high-availability.cluster-id=<id>');
   return runApplicationCluster({
     jobFile: options.jobFile,
     attached: options.attached,

@@ -6,8 +6,7 @@
  * (../deployment/session-client.ts); this file is how SSH deploys, finds and stops a session.
  */
 import type { Configuration } from '../../config/index.js';
-import type { ClientOutput } from '../cli-output.js';
-import type { InterruptSignal, SessionCluster, SessionTarget } from '../deployment/session-client.js';
+import type { SessionCluster, SessionCommandOptions, SessionTarget } from '../deployment/session-client.js';
 import type { SshCluster } from './ssh-cluster-descriptor.js';
 import { NUM_TASK_SLOTS, TASK_MANAGER_TIMEOUT, formatDuration } from '../../config/index.js';
 import { formatHostSpec } from '../../launcher/index.js';
@@ -15,26 +14,7 @@ import { loadClientConfiguration } from '../cli-config.js';
 import { runSessionClient } from '../deployment/session-client.js';
 import { attachSshCluster, deploySessionCluster, shutdownLines } from './ssh-cluster-descriptor.js';
 
-export interface SshSessionOptions {
-  /** `-d`: return once the cluster is up. */
-  readonly detached: boolean;
-  /** `-s`: slots per TaskManager (`taskmanager.numberOfTaskSlots`). */
-  readonly slots?: number | undefined;
-  /** `-nm`: the context's name. @default `ssh-<cluster id>` */
-  readonly name?: string | undefined;
-  /** `-jm`: `jobmanager.memory.process.size` (a plain number is MB, as in yarn-session). */
-  readonly jobManagerMemory?: string | undefined;
-  /** `-tm`: `taskmanager.memory.process.size`. */
-  readonly taskManagerMemory?: string | undefined;
-  /** `-id`: attach to this running session (a cluster id or a context name) instead of starting one. */
-  readonly attachTo?: string | undefined;
-  readonly dynamicProperties: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-  readonly output: ClientOutput;
-  readonly signals: { subscribe(handler: (signal: InterruptSignal) => void): () => void };
-  /** Where `stop`, `quit` and `help` are read. @default process.stdin */
-  readonly input?: NodeJS.ReadableStream | undefined;
-}
+export type SshSessionOptions = SessionCommandOptions;
 
 /** A memory size as yarn-session takes it: a plain number is megabytes. */
 export function yarnStyleMemory(value: string): string {
