@@ -108,9 +108,12 @@ test('info works for a job file outside the repository', async () => {
 });
 
 test('an unknown target is a usage error (exit 2) naming the available targets', async () => {
-  const result = await runCli(['run', '-t', 'yarn-session', join(FIXTURES, 'print-elements.ts')]);
+  const result = await runCli(['run', '-t', 'kubernetes-session', join(FIXTURES, 'print-elements.ts')]);
   assert.equal(result.code, 2, describeResult(result));
-  assert.match(result.stderr, /Unknown target 'yarn-session'\. Available targets: local, remote, ssh-per-job, ssh-application \(pool-\* arrive with the cluster work\)/);
+  assert.match(
+    result.stderr,
+    /Unknown target 'kubernetes-session'\. Available targets: local, remote, ssh-per-job, ssh-application, pool-session, pool-per-job, pool-application \(and yarn-session, yarn-per-job, yarn-application for the pool ones\)/,
+  );
 });
 
 test('a bad -D value exits 1 with the configuration error', async () => {
