@@ -41,6 +41,14 @@ export function splitProgramArguments(argv: readonly string[], flags: Readonly<R
       if (!arg.includes('=') && valuedLong.has(arg) && i + 1 < argv.length) cliArgs.push(argv[++i] ?? '');
       continue;
     }
+    // yarn-session's two-letter `-qu <queue>` (run -t pool-per-job -qu etl), as `--queue`.
+    if (/^-qu(=|$)/.test(arg) && 'queue' in flags) {
+      if (arg === '-qu') {
+        cliArgs.push('--queue');
+        if (i + 1 < argv.length) cliArgs.push(argv[++i] ?? '');
+      } else cliArgs.push(`--queue=${arg.slice(4)}`);
+      continue;
+    }
     if (arg.startsWith('-') && arg.length > 1) {
       cliArgs.push(arg);
       if (takesNextArgument(arg, valuedShort) && i + 1 < argv.length) cliArgs.push(argv[++i] ?? '');

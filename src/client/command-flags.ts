@@ -23,10 +23,15 @@ export const runFlags = {
     summary:
       'Where the job runs (execution.target). Available: local, a cluster inside this process; remote, an existing cluster reached through its REST API (-m or rest.address:rest.port); ' +
       'ssh-per-job, a cluster on the hosts of conf/masters and conf/workers for this job only, taken down when it ends; ' +
-      "ssh-application, a cluster on those hosts whose JobManager runs the job's main and ends with it.",
+      "ssh-application, a cluster on those hosts whose JobManager runs the job's main and ends with it; " +
+      'pool-per-job and pool-application (also yarn-per-job, yarn-application), the same in the resource pool; pool-session with -D pool.application.id=<id>, a pool session.',
     helpValue: '<target>',
   }),
   jobmanager: jobManagerFlag,
+  queue: Flags.string({
+    summary: '(-qu) Pool queue for -t pool-per-job and pool-application (pool.application.queue).',
+    helpValue: '<queue>',
+  }),
   timeout: Flags.string({
     summary:
       'Cancel the job(s) when they have not ended within this time (Flink duration syntax: 90 s, 2 min, 1 h), take down what the target deployed, and exit with code 124. Needs an attached run.',

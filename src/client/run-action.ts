@@ -34,6 +34,8 @@ export interface RunJobOptions {
   readonly parallelism?: number | undefined;
   readonly detached: boolean;
   readonly target?: string | undefined;
+  /** `-qu`: the pool queue (`pool.application.queue`). */
+  readonly queue?: string | undefined;
   /** `-m host:port`: the cluster's REST address; implies the `remote` target. */
   readonly jobManager?: string | undefined;
   readonly dynamicProperties: readonly string[];
@@ -221,6 +223,7 @@ function loadRunConfiguration(options: RunJobOptions): Configuration {
       { source: '-p', values: options.parallelism === undefined ? {} : { 'parallelism.default': options.parallelism } },
       jobManagerOverride(options.jobManager),
       { source: '-t', values: options.target === undefined ? {} : { 'execution.target': options.target } },
+      { source: '-qu', values: options.queue === undefined ? {} : { 'pool.application.queue': options.queue } },
       // Flink's CLI always decides attachment itself: attached unless -d.
       { source: options.detached ? '-d' : 'run', values: { 'execution.attached': !options.detached } },
     ],

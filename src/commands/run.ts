@@ -22,11 +22,11 @@ Exit codes:
 
 For CI: --timeout <duration> bounds the run; --json prints one JSON object on stdout at the end, {"exitCode": n, "jobs": [{"jobId", "jobName", "state", "durationMs", "error"?}], "clusterId"?}, and sends everything else to stderr.
 
-Targets: local (default) runs the job in a cluster inside this process; remote (-t remote, or -m host:port) submits it to a running cluster through its REST API, and -d then returns right after submission; ssh-per-job and ssh-application deploy a cluster on the hosts of conf/masters and conf/workers for the run.
+Targets: local (default) runs the job in a cluster inside this process; remote (-t remote, or -m host:port) submits it to a running cluster through its REST API, and -d then returns right after submission; ssh-per-job and ssh-application deploy a cluster on the hosts of conf/masters and conf/workers for the run; pool-per-job and pool-application (-qu <queue>) deploy one into the resource pool (docs/deployment-pool.md).
 
 Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLINK_TS_PROPERTIES, then -D, then -p/-m/-t/-d.`;
 
-  static override usage = ['<%= command.id %> [-p <n>] [-d] [-t <target>] [-m <host:port>] [--timeout <duration>] [--json] [-D <key=value>]... <jobFile> [job arguments...]'];
+  static override usage = ['<%= command.id %> [-p <n>] [-d] [-t <target>] [-m <host:port>] [-qu <queue>] [--timeout <duration>] [--json] [-D <key=value>]... <jobFile> [job arguments...]'];
 
   static override examples = [
     { description: 'Run the word count example at the default parallelism.', command: '<%= config.bin %> <%= command.id %> examples/word-count.ts' },
@@ -73,6 +73,7 @@ Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLI
       detached: flags.detached,
       target: flags.target,
       jobManager: flags.jobmanager,
+      queue: flags.queue,
       timeout: flags.timeout,
       dynamicProperties: flags.property ?? [],
       env: process.env,

@@ -4,6 +4,8 @@
  * `--json`, Ctrl-C, an application with two jobs, and afterwards nothing allocated or running.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FAILING, PoolFixture, TWO_JOBS, UNBOUNDED, WORD_COUNT, WORD_COUNT_LINES, applicationIdIn, describeResult, exitWithin, getJson, waitFor, wordCountLines } from './pool-harness.js';
 
@@ -81,5 +83,24 @@ describe('pool-per-job and pool-application with two agents', () => {
     assert.equal(result.code, 0, describeResult(result));
     assert.match(result.stdout, /Received JobGraph submission 'first-job'/);
     assert.match(result.stdout, /Received JobGraph submission 'second-job'/);
+  });
+
+  test('pool queues apply, then -qu: a per-job run in queue etl; an unknown queue is refused with the queues to choose from', async () => {
+    writeFileSync(join(fx.dir, 'conf', 'pool-queues.yaml'), 'queues:\n  etl: { capacity: 60, maximum-capacity: 100 }\n  default: { capacity: 40 }\n');
+    const applied = await fx.cli('pool', 'queues', 'apply');
+    assert.equal(applied.code, 0, describeResult(applied));
+    assert.match(applied.stdout, /^Applied 2 queue\(s\) to redis:\/\/127\.0\.0\.1:\d+ \(pool 'default'\): etl 60% \(max 100%\), default 40% \(max 100%\)\.$/m);
+    const status = JSON.parse((await fx.cli('pool', 'status', '--json')).stdout) as { queues: { name: string; capacity: number }[] };
+    assert.deepEqual(status.queues.map((q) => [q.name, q.capacity]), [['default', 40], ['etl', 60]]);
+
+    const result = await fx.cli('run', '-t', 'pool-per-job', '-qu', 'etl', '--json', WORD_COUNT);
+    assert.equal(result.code, 0, describeResult(result));
+    const summary = JSON.parse(result.stdout) as { clusterId: string };
+    assert.equal((await fx.application(summary.clusterId))?.queue, 'etl');
+
+    const refused = await fx.cli('run', '-t', 'pool-per-job', '-qu', 'nope', WORD_COUNT);
+    assert.equal(refused.code, 1, describeResult(refused));
+    assert.match(refused.stderr, /The pool has no queue 'nope': see `flink-ts pool status` for its queues, or choose one with -qu\./);
+    await fx.assertNothingLeft();
   });
 });
