@@ -305,4 +305,29 @@ describe('ResourcePool on a real Redis', () => {
     assert.deepEqual((await pool.containers(app)).map((c) => [c.state, c.pid, c.exitCode, c.diagnostics]), [['FAILED', 4242, 1, 'boom']]);
     assert.equal((await pool.status()).hosts[0]?.slotsFree, 2);
   });
+
+  test('a TLS Redis (rediss://): reached with pool.redis-tls.ca-file; without the CA the certificate is refused clearly', async () => {
+    const secure = await startRedis({ tls: true });
+    try {
+      const caFile = secure.tls?.caFile ?? '';
+      const pool = await ResourcePool.connect(Configuration.fromMap({ 'pool.redis-url': secure.url, 'pool.redis-tls.ca-file': caFile }));
+      try {
+        await pool.registerHost(host('h1', 1, 1));
+        assert.deepEqual((await pool.status()).hosts.map((h) => h.id), ['h1']);
+      } finally {
+        await pool.close();
+      }
+      await assert.rejects(
+        ResourcePool.connect(Configuration.fromMap({ 'pool.redis-url': secure.url })),
+        /Could not reach the pool's Redis at rediss:\/\/127\.0\.0\.1:\d+ \(.*(self[- ]signed|unable to verify|certificate).*\)/i,
+      );
+      await assert.rejects(
+        ResourcePool.connect(Configuration.fromMap({ 'pool.redis-url': secure.url, 'pool.redis-tls.ca-file': '/nonexistent/ca.crt' })),
+        /pool\.redis-tls\.ca-file '\/nonexistent\/ca\.crt' cannot be read/,
+      );
+    } finally {
+      await secure.destroy();
+    }
+  });
 });
+
