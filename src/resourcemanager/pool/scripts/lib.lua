@@ -195,13 +195,13 @@ end
 local function pick_host(slots, memory, label)
   local hosts = redis.call('ZREVRANGEBYSCORE', P .. 'free-slots', '+inf', slots)
   for _, host in ipairs(hosts) do
-    local h = redis.call('HMGET', P .. 'host:' .. host, 'memory-free', 'labels')
-    if num(h[1], 0) >= memory and has_label(h[2], label) then return host end
+    local h = redis.call('HMGET', P .. 'host:' .. host, 'memory-free', 'labels', 'address')
+    if num(h[1], 0) >= memory and has_label(h[2], label) then return host, h[3] end
   end
-  return nil
+  return nil, nil
 end
 
-local function allocate(rid, r, host, now)
+local function allocate(rid, r, host, address, now)
   local e = epoch(now)
   local n = redis.call('INCR', P .. 'container-seq')
   local app_seq = string.match(r.app, '_(%d+)$') or '0'
@@ -216,9 +216,8 @@ local function allocate(rid, r, host, now)
   redis.call('HINCRBY', qkey, 'containers', 1)
   redis.call('HSET', P .. 'container:' .. cid,
     'id', cid, 'app', r.app, 'kind', r.kind, 'host', host,
-    'address', redis.call('HGET', hkey, 'address'), 'queue', r.queue,
-    'slots', slots, 'memory', memory, 'properties', r.properties,
-    'state', 'ALLOCATED', 'request', rid, 'allocated', now, 'diagnostics', '')
+    'address', address, 'queue', r.queue, 'slots', slots, 'memory', memory,
+    'properties', r.properties, 'state', 'ALLOCATED', 'allocated', now, 'diagnostics', '')
   redis.call('SADD', P .. 'app:' .. r.app .. ':containers', cid)
   redis.call('SADD', hkey .. ':containers', cid)
   if r.pending then
@@ -266,10 +265,10 @@ local function schedule(now)
     end
     if best == nil then return end
     local item = requests[best]
-    local host = pick_host(num(item.r.slots, 0), num(item.r.memory, 0), item.r.label)
+    local host, address = pick_host(num(item.r.slots, 0), num(item.r.memory, 0), item.r.label)
     skipped[best] = true
     if host ~= nil then
-      allocate(item.id, item.r, host, now)
+      allocate(item.id, item.r, host, address, now)
       used[item.r.queue] = used[item.r.queue] + num(item.r.memory, 0)
     end
   end

@@ -12,19 +12,22 @@ if (kind ~= 'jobmanager' and kind ~= 'taskmanager') or count == nil or count < 1
 local ids = {}
 local r = { app = app, kind = kind, slots = ARGV[5], memory = ARGV[6], properties = ARGV[7], queue = a[2], label = a[3] or '' }
 local slots, memory = num(ARGV[5], 0), num(ARGV[6], 0)
+-- Nobody waits: each container is placed at once if the queue and a host have room, without a
+-- request record; one that does not fit waits. Otherwise the requests queue up behind the
+-- others and the scheduler's pass decides, in its fair order.
+local waiting = redis.call('ZCARD', P .. 'requests') > 0
 for _ = 1, count do
   local seq = redis.call('INCR', P .. 'request-seq')
   local rid = app .. '/' .. seq
   ids[#ids + 1] = rid
-  -- Nobody waits: placed at once if the queue and a host have room, without a request record.
   local placed = false
-  if redis.call('ZCARD', P .. 'requests') == 0 then
+  if not waiting then
     local _, maximum = queue_definition(r.queue)
     local used = num(redis.call('HGET', P .. 'queue-usage:' .. r.queue, 'memory'), 0)
     if maximum ~= nil and used + memory <= maximum * pool_memory() / 100 then
-      local host = pick_host(slots, memory, r.label)
+      local host, address = pick_host(slots, memory, r.label)
       if host ~= nil then
-        allocate(rid, r, host, NOW)
+        allocate(rid, r, host, address, NOW)
         placed = true
       end
     end
@@ -36,5 +39,5 @@ for _ = 1, count do
     redis.call('SADD', P .. 'app:' .. app .. ':requests', rid)
   end
 end
-schedule(NOW)
+if waiting then schedule(NOW) end
 return cjson.encode(ids)
