@@ -36,9 +36,6 @@ export function redisOptions(configuration: Configuration, mode: ConnectionMode)
   const caFile = configuration.get(POOL_REDIS_TLS_CA_FILE);
   const options: RedisOptions = {
     lazyConnect: true,
-    // Calls made in the same tick go out in one write: a JobManager asking for many TaskManagers,
-    // or many clients of one process, cost Redis one read instead of one each.
-    enableAutoPipelining: true,
     connectTimeout: mode === 'command' ? 3_000 : 5_000,
     // Commands fail fast; services keep their calls until Redis is back.
     maxRetriesPerRequest: mode === 'command' ? 1 : null,
