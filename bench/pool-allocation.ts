@@ -35,7 +35,7 @@ async function windowed(total: number, call: (i: number) => Promise<unknown>): P
 }
 
 export async function poolAllocation(): Promise<Record<string, unknown>> {
-  const redis = await startRedis();
+  const redis = await startRedis({ appendfsync: 'everysec' });
   try {
     const pool = await ResourcePool.connect(Configuration.fromMap({ 'pool.redis-url': redis.url, 'pool.name': 'bench' }), { mode: 'service' });
     for (let h = 0; h < HOSTS; h++) {

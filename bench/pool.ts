@@ -95,7 +95,7 @@ function jobManagerLog(home: string): string {
 
 export async function pool(): Promise<Record<string, unknown>> {
   const allocation = await poolAllocation();
-  const redis = await startRedis();
+  const redis = await startRedis({ appendfsync: 'everysec' });
   const dir = mkdtempSync(join(tmpdir(), 'flink-ts-bench-pool-'));
   const home = join(dir, 'home');
   mkdirSync(home);

@@ -161,7 +161,10 @@ export interface ResourcePoolApi {
   // ---- clients and JobManagers
   putArtifact(content: Buffer): Promise<string>;
   submitApplication(submission: ApplicationSubmission): Promise<string>;
-  /** Asks for containers; they are placed now when capacity allows, else as soon as it frees. Resolves with the request ids. */
+  /**
+   * Asks for containers; they are placed now when capacity allows, else as soon as it frees.
+   * Resolves with one id each: the container's when placed at once, else its request's.
+   */
   requestContainers(request: ContainerRequest, count: number): Promise<string[]>;
   cancelRequest(applicationId: string, requestId: string): Promise<void>;
   /** Releases a container: its capacity returns at once, its agent kills its process. */

@@ -75,7 +75,7 @@ local function free_container(cid)
     redis.call('HINCRBY', hkey, 'memory-free', num(c.memory, 0))
     redis.call('ZADD', P .. 'free-slots', free, c.host)
   end
-  local qkey = P .. 'queue-usage:' .. (c.queue or 'default')
+  local qkey = P .. 'queue:' .. (c.queue or 'default')
   redis.call('HINCRBY', qkey, 'memory', 0 - num(c.memory, 0))
   redis.call('HINCRBY', qkey, 'slots', 0 - num(c.slots, 0))
   redis.call('HINCRBY', qkey, 'containers', -1)
@@ -173,12 +173,15 @@ local function pool_memory()
   return num(redis.call('GET', P .. 'memory-total'), 0)
 end
 
+-- A queue's capacity and maximum capacity (percent) and the memory it uses, from its one hash
+-- (definition and usage live together: one read when placing a container).
 local function queue_definition(name)
-  local q = redis.call('HMGET', P .. 'queue:' .. name, 'capacity', 'maximum-capacity')
-  if q[1] then return num(q[1], 0), num(q[2], 100) end
+  local q = redis.call('HMGET', P .. 'queue:' .. name, 'capacity', 'maximum-capacity', 'memory')
+  local used = num(q[3], 0)
+  if q[1] then return num(q[1], 0), num(q[2], 100), used end
   -- Without queue definitions the pool has one queue, 'default', with all of it.
-  if name == 'default' and redis.call('SCARD', P .. 'queues') == 0 then return 100, 100 end
-  return nil, nil
+  if name == 'default' and redis.call('SCARD', P .. 'queues') == 0 then return 100, 100, used end
+  return nil, nil, used
 end
 
 local function has_label(labels, label)
@@ -210,7 +213,7 @@ local function allocate(rid, r, host, address, now)
   local hkey = P .. 'host:' .. host
   redis.call('ZADD', P .. 'free-slots', redis.call('HINCRBY', hkey, 'slots-free', 0 - slots), host)
   redis.call('HINCRBY', hkey, 'memory-free', 0 - memory)
-  local qkey = P .. 'queue-usage:' .. r.queue
+  local qkey = P .. 'queue:' .. r.queue
   redis.call('HINCRBY', qkey, 'memory', memory)
   redis.call('HINCRBY', qkey, 'slots', slots)
   redis.call('HINCRBY', qkey, 'containers', 1)
@@ -243,7 +246,7 @@ local function schedule(now)
     r.pending = true
     if r.app ~= nil then
       requests[#requests + 1] = { id = rid, r = r }
-      if used[r.queue] == nil then used[r.queue] = num(redis.call('HGET', P .. 'queue-usage:' .. r.queue, 'memory'), 0) end
+      if used[r.queue] == nil then used[r.queue] = num(redis.call('HGET', P .. 'queue:' .. r.queue, 'memory'), 0) end
     end
   end
   local skipped = {}

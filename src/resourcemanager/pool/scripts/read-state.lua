@@ -41,7 +41,7 @@ elseif what == 'status' then
   local queues = {}
   for _, name in ipairs(names) do
     local capacity, maximum = queue_definition(name)
-    local u = redis.call('HMGET', P .. 'queue-usage:' .. name, 'memory', 'slots', 'containers')
+    local u = redis.call('HMGET', P .. 'queue:' .. name, 'memory', 'slots', 'containers')
     queues[#queues + 1] = {
       name = name, capacity = capacity, maximumCapacity = maximum, usedMemory = num(u[1], 0),
       usedSlots = num(u[2], 0), runningContainers = num(u[3], 0), pendingRequests = pending[name] or 0,

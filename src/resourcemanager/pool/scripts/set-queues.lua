@@ -10,7 +10,8 @@ for _, q in ipairs(queues) do
   sum = sum + c
 end
 if #queues > 0 and math.abs(sum - 100) > 0.001 then return ERR_QUEUES_INVALID end
-for _, name in ipairs(redis.call('SMEMBERS', P .. 'queues')) do redis.call('DEL', P .. 'queue:' .. name) end
+-- A queue's hash also holds what it uses: only the definitions go.
+for _, name in ipairs(redis.call('SMEMBERS', P .. 'queues')) do redis.call('HDEL', P .. 'queue:' .. name, 'capacity', 'maximum-capacity') end
 redis.call('DEL', P .. 'queues')
 for _, q in ipairs(queues) do
   redis.call('HSET', P .. 'queue:' .. q.name, 'capacity', q.capacity, 'maximum-capacity', q.maximumCapacity)
