@@ -146,15 +146,20 @@ local function reap(now)
     end
     redis.call('SET', P .. 'run-id', run_id)
   end
-  local expired = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now)
-  -- Hosts first: a container on a host that is gone is LOST, even when its application's lease
-  -- expired in the same moment (a JobManager dies with its host).
-  table.sort(expired, function(a, b)
-    local ha, hb = string.sub(a, 1, 5) == 'host:', string.sub(b, 1, 5) == 'host:'
-    if ha ~= hb then return ha end
-    return a < b
-  end)
-  for _, member in ipairs(expired) do
+  local expired = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now, 'WITHSCORES')
+  -- Hosts are decided first: an application's lease ends only a quarter TTL after its deadline,
+  -- so a JobManager that died with its host (they stop heartbeating within moments of each
+  -- other) is LOST with the host, and its application then FAILS, in that order.
+  local hosts_first = {}
+  for i = 1, #expired, 2 do
+    local member, deadline = expired[i], tonumber(expired[i + 1])
+    if string.sub(member, 1, 5) == 'host:' then
+      table.insert(hosts_first, 1, member)
+    elseif deadline <= now - TTL / 4 then
+      hosts_first[#hosts_first + 1] = member
+    end
+  end
+  for _, member in ipairs(hosts_first) do
     redis.call('ZREM', P .. 'leases', member)
     local kind, id = string.match(member, '^(%a+):(.+)$')
     if kind == 'host' then
