@@ -5,7 +5,7 @@
  * 1. allocation throughput of the Lua scripts (./pool-allocation.ts; target >= 10 k/s);
  * 2. container request -> TaskManager registered: a pool session's JobManager asks the pool for
  *    a TaskManager container for a one-slot job, and the TaskManager registers with it; measured
- *    in the JobManager's log, from "Requesting a TaskManager container" to "Registering
+ *    in the JobManager's log, from "Requesting 1 TaskManager container(s)" to "Registering
  *    TaskManager" (target < 1 s). Baseline: a TaskManager process started directly
  *    (`taskmanager start-foreground` against a standalone JobManager) until it registered;
  *    ratio = baseline / pool;
@@ -63,7 +63,7 @@ function requestToRegistered(log: string): number[] {
   let requested: number | undefined;
   for (const line of log.split('\n')) {
     const at = Date.parse(line.slice(0, 24));
-    if (line.includes('Requesting a TaskManager container')) requested = at;
+    if (line.includes('Requesting 1 TaskManager container(s)')) requested = at;
     else if (line.includes('Registering TaskManager with ResourceID') && requested !== undefined) {
       out.push(at - requested);
       requested = undefined;

@@ -22,7 +22,7 @@ export interface PoolDriverSettings {
 }
 
 interface PendingRequest {
-  readonly requestId: string;
+  readonly spec: WorkerResourceSpec;
   readonly resolve: (worker: PoolWorker) => void;
   readonly reject: (error: Error) => void;
 }
@@ -37,7 +37,10 @@ interface PendingRequest {
 export class PoolResourceManagerDriver implements ResourceManagerDriver<PoolWorker> {
   private events: ResourceEventHandler<PoolWorker> | undefined;
   private pool: ResourcePoolApi | undefined;
+  /** Requests waiting for a container, in order. */
   private readonly pending: PendingRequest[] = [];
+  /** Requests of this turn of the event loop, not sent to the pool yet. */
+  private readonly unsent: PendingRequest[] = [];
   /** Containers handed out as workers, until they end or are released. */
   private readonly workers = new Map<string, PoolWorker>();
   /** Every container id this driver has seen: a container is handed out once. */
@@ -68,23 +71,56 @@ export class PoolResourceManagerDriver implements ResourceManagerDriver<PoolWork
     this.logger.info(`Registered application ${this.settings.applicationId} with the pool; its REST address is ${restAddress}.`);
   }
 
-  async requestResource(spec: WorkerResourceSpec): Promise<PoolWorker> {
-    const pool = this.requirePool();
-    this.logger.info(`Requesting a TaskManager container with ${spec.numberOfSlots} slot(s) from the pool.`);
-    const [requestId] = await pool.requestContainers(
-      {
-        applicationId: this.settings.applicationId,
-        kind: 'taskmanager',
-        slots: spec.numberOfSlots,
-        memoryBytes: spec.memoryBytes,
-        properties: { ...this.settings.taskManagerProperties(), 'taskmanager.numberOfTaskSlots': String(spec.numberOfSlots) },
-      },
-      1,
-    );
-    const worker = new Promise<PoolWorker>((resolve, reject) => this.pending.push({ requestId: requestId ?? '', resolve, reject }));
-    // Placed at once when the pool has room: look now rather than at the next heartbeat.
-    void this.heartbeat();
+  /**
+   * Asks the pool for a TaskManager container. Requests of one turn of the event loop (the
+   * ResourceManager asks for all the TaskManagers it misses at once) go to the pool in one call,
+   * as YARN's AM-RM client batches its asks.
+   */
+  requestResource(spec: WorkerResourceSpec): Promise<PoolWorker> {
+    this.requirePool();
+    const worker = new Promise<PoolWorker>((resolve, reject) => {
+      const request: PendingRequest = { spec, resolve, reject };
+      this.pending.push(request);
+      this.unsent.push(request);
+    });
+    if (this.unsent.length === 1) setImmediate(() => void this.sendRequests());
     return worker;
+  }
+
+  private async sendRequests(): Promise<void> {
+    const batch = this.unsent.splice(0);
+    // One call per distinct TaskManager shape (there is one, unless the configuration changes).
+    const bySpec = new Map<string, PendingRequest[]>();
+    for (const request of batch) {
+      const key = `${request.spec.numberOfSlots}/${request.spec.memoryBytes}`;
+      bySpec.set(key, [...(bySpec.get(key) ?? []), request]);
+    }
+    await Promise.all(
+      [...bySpec.values()].map(async (requests) => {
+        const spec = (requests[0] as PendingRequest).spec;
+        this.logger.info(`Requesting ${requests.length} TaskManager container(s) with ${spec.numberOfSlots} slot(s) each from the pool.`);
+        try {
+          await this.requirePool().requestContainers(
+            {
+              applicationId: this.settings.applicationId,
+              kind: 'taskmanager',
+              slots: spec.numberOfSlots,
+              memoryBytes: spec.memoryBytes,
+              properties: { ...this.settings.taskManagerProperties(), 'taskmanager.numberOfTaskSlots': String(spec.numberOfSlots) },
+            },
+            requests.length,
+          );
+        } catch (e) {
+          for (const request of requests) {
+            const index = this.pending.indexOf(request);
+            if (index !== -1) this.pending.splice(index, 1);
+            request.reject(ensureError(e));
+          }
+        }
+      }),
+    );
+    // Placed at once when the pool has room: look now rather than at the next heartbeat.
+    await this.heartbeat();
   }
 
   async releaseResource(worker: PoolWorker): Promise<void> {
@@ -116,6 +152,7 @@ export class PoolResourceManagerDriver implements ResourceManagerDriver<PoolWork
   async terminate(): Promise<void> {
     this.terminated = true;
     clearTimeout(this.timer);
+    this.unsent.splice(0);
     for (const request of this.pending.splice(0)) request.reject(new Error('The ResourceManager stopped.'));
     await this.pool?.close();
   }

@@ -210,10 +210,10 @@ local function pick_host(slots, memory, label)
 end
 
 local function allocate(rid, r, host, address, now)
-  local e = epoch(now)
+  -- YARN's container ids: the epoch and the application's number, from its id, then a sequence.
   local n = redis.call('INCR', P .. 'container-seq')
-  local app_seq = string.match(r.app, '_(%d+)$') or '0'
-  local cid = 'container_' .. e .. '_' .. app_seq .. '_01_' .. pad(n, 6)
+  local e, app_seq = string.match(r.app, '^application_(%d+)_(%d+)$')
+  local cid = 'container_' .. (e or epoch(now)) .. '_' .. (app_seq or '0') .. '_01_' .. pad(n, 6)
   local slots, memory = num(r.slots, 0), num(r.memory, 0)
   local hkey = P .. 'host:' .. host
   redis.call('ZADD', P .. 'free-slots', redis.call('HINCRBY', hkey, 'slots-free', 0 - slots), host)
