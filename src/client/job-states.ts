@@ -65,30 +65,40 @@ export function stateChangeLine(jobId: string, jobName: string, from: JobStatus,
  * prints the change to the job's final state, which the client knows from the job's result.
  */
 export class JobStateLines {
-  private readonly printed = new Map<string, { name: string; path: JobStatus[] }>();
+  private readonly printed = new Map<string, PrintedStates>();
 
   constructor(private readonly print: (line: string) => void) {}
 
   /** Takes a look at one job; prints the changes not printed yet. */
   update(jobId: string, history: JobStatusHistory): void {
-    const known = this.printed.get(jobId) ?? { name: history.jobName, path: [] };
-    this.printed.set(jobId, known);
+    const known = this.known(jobId, history.jobName);
     const path = statePath(history);
-    // Only ever forward: a look that is older than what was printed says nothing new.
     const last = known.path.at(-1);
-    const from = last === undefined ? 0 : path.lastIndexOf(last);
-    if (last !== undefined && from === -1) {
-      // The look does not contain the last printed state (a state entered again): go on from there.
-      this.step(jobId, known, history.status);
-      return;
+    if (last === undefined) {
+      for (const state of path) this.step(jobId, known, state);
+    } else {
+      const enteredAgain = (history.timestamps[last] ?? 0) > known.enteredAt && known.enteredAt > 0;
+      const from = path.lastIndexOf(last);
+      if (enteredAgain) {
+        // The last printed state was left and entered again between two looks (RUNNING →
+        // RESTARTING → RUNNING): what came after its first entry is what was missed.
+        const since = known.enteredAt;
+        for (const state of path) if ((history.timestamps[state] ?? 0) > since) this.step(jobId, known, state);
+      } else if (from === -1) {
+        // The look does not contain the last printed state (a state entered again): go on from there.
+        this.step(jobId, known, history.status);
+      } else {
+        // Only ever forward: a look that is older than what was printed says nothing new.
+        for (const state of path.slice(from + 1)) this.step(jobId, known, state);
+      }
     }
-    for (const state of path.slice(last === undefined ? 0 : from + 1)) this.step(jobId, known, state);
+    const current = known.path.at(-1);
+    if (current !== undefined) known.enteredAt = Math.max(known.enteredAt, history.timestamps[current] ?? 0);
   }
 
   /** The job ended in `status`; prints the change to it if no look showed it. */
   ended(jobId: string, jobName: string, status: JobStatus): void {
-    const known = this.printed.get(jobId) ?? { name: jobName, path: [] };
-    this.printed.set(jobId, known);
+    const known = this.known(jobId, jobName);
     if (known.path.at(-1) !== status) this.step(jobId, known, status);
   }
 
@@ -97,11 +107,27 @@ export class JobStateLines {
     return this.printed.get(jobId)?.path.at(-1);
   }
 
-  private step(jobId: string, known: { name: string; path: JobStatus[] }, state: JobStatus): void {
-    const last = known.path.at(-1);
-    known.path.push(state);
-    if (last !== undefined && last !== state) this.print(stateChangeLine(jobId, known.name, last, state));
+  private known(jobId: string, jobName: string): PrintedStates {
+    const known = this.printed.get(jobId) ?? { name: jobName, path: [], enteredAt: 0 };
+    this.printed.set(jobId, known);
+    return known;
   }
+
+  private step(jobId: string, known: PrintedStates, state: JobStatus): void {
+    const last = known.path.at(-1);
+    if (last === state) return;
+    known.path.push(state);
+    // A newer state's entry time is not known here; update() records it after the steps.
+    known.enteredAt = 0;
+    if (last !== undefined) this.print(stateChangeLine(jobId, known.name, last, state));
+  }
+}
+
+/** What was printed for one job, and when (per the cluster) its last printed state was entered. */
+interface PrintedStates {
+  readonly name: string;
+  readonly path: JobStatus[];
+  enteredAt: number;
 }
 
 /** One job in `run --json`'s report. */

@@ -373,11 +373,8 @@ function decodeFailureCause(cause: FailureCauseBody): SerializedThrowable {
   const serialized = cause['serialized-throwable'];
   if (serialized !== undefined) {
     try {
-      const decoded = JSON.parse(Buffer.from(serialized, 'base64').toString('utf8')) as Partial<SerializedThrowable>;
-      if (typeof decoded.class === 'string' && typeof decoded.message === 'string') {
-        const code = typeof decoded.code === 'string' ? { code: decoded.code } : {};
-        return { class: decoded.class, message: decoded.message, stack: decoded.stack ?? `${decoded.class}: ${decoded.message}`, ...code };
-      }
+      const decoded = decodeSerializedThrowable(JSON.parse(Buffer.from(serialized, 'base64').toString('utf8')), 0);
+      if (decoded !== undefined) return decoded;
     } catch {
       // A Java-serialized throwable from a Flink cluster: fall back to the text fields.
     }
@@ -387,6 +384,21 @@ function decodeFailureCause(cause: FailureCauseBody): SerializedThrowable {
   const firstLine = stack.split('\n')[0] ?? '';
   const message = firstLine.startsWith(`${className}: `) ? firstLine.slice(className.length + 2) : firstLine;
   return { class: className, message, stack };
+}
+
+/** Our SerializedThrowable from its JSON, with its cause chain (e.g. "Recovery is suppressed by …" and the task's failure). */
+function decodeSerializedThrowable(value: unknown, depth: number): SerializedThrowable | undefined {
+  const decoded = value as Partial<SerializedThrowable> | null;
+  if (decoded === null || typeof decoded !== 'object' || typeof decoded.class !== 'string' || typeof decoded.message !== 'string') return undefined;
+  const code = typeof decoded.code === 'string' ? { code: decoded.code } : {};
+  const cause = depth < 8 ? decodeSerializedThrowable(decoded.cause, depth + 1) : undefined;
+  return {
+    class: decoded.class,
+    message: decoded.message,
+    stack: decoded.stack ?? `${decoded.class}: ${decoded.message}`,
+    ...code,
+    ...(cause === undefined ? {} : { cause }),
+  };
 }
 
 function checkJobId(jobId: string): JobId {

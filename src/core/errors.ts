@@ -73,12 +73,27 @@ export interface SerializedThrowable {
   readonly stack: string;
   /** The FlinkTsError code when the failure was (or wraps) one, so it survives the boundary. */
   readonly code?: ErrorCode;
+  /** What the failure wraps, e.g. the task's exception under "Recovery is suppressed by …". */
+  readonly cause?: SerializedThrowable;
 }
 
 export function serializeError(e: unknown): SerializedThrowable {
+  return serializeAt(e, 0);
+}
+
+function serializeAt(e: unknown, depth: number): SerializedThrowable {
   const err = ensureError(e);
   const code = flinkTsCodeOf(err);
-  return { class: err.name, message: err.message, stack: err.stack ?? `${err.name}: ${err.message}`, ...(code === undefined ? {} : { code }) };
+  // Only wrappers that flink-ts builds itself carry their cause across (JobException); a user
+  // error's cause chain stays in its stack text, as before.
+  const cause = err.name === 'JobException' && err.cause instanceof Error && depth < 8 ? serializeAt(err.cause, depth + 1) : undefined;
+  return {
+    class: err.name,
+    message: err.message,
+    stack: err.stack ?? `${err.name}: ${err.message}`,
+    ...(code === undefined ? {} : { code }),
+    ...(cause === undefined ? {} : { cause }),
+  };
 }
 
 /** The code of the error or of the first FlinkTsError in its cause chain. */
@@ -100,5 +115,6 @@ export function deserializeError(failure: SerializedThrowable): Error {
   // An own `name` keeps the remote class name, e.g. `TypeError`, in the printed chain.
   Object.defineProperty(error, 'name', { value: failure.class, enumerable: false, configurable: true, writable: true });
   error.stack = failure.stack;
+  if (failure.cause !== undefined) error.cause = deserializeError(failure.cause);
   return error;
 }

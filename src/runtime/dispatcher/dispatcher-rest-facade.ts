@@ -126,10 +126,11 @@ export class DispatcherRestFacade implements RestClusterFacade {
     const now = Date.now();
     const start = jm.graph.statusTimestamps.RUNNING;
     return Promise.resolve({
-      numRestarts: 0,
-      uptime: start === undefined || jm.isGloballyTerminal() ? 0 : now - start,
-      downtime: 0,
-      fullRestarts: 0,
+      numRestarts: jm.numRestarts,
+      uptime: start === undefined || jm.isGloballyTerminal() || jm.status !== 'RUNNING' ? 0 : now - start,
+      // Flink's downtime: how long the job has been restarting (or failing) so far.
+      downtime: jm.status === 'RESTARTING' ? now - (jm.graph.statusTimestamps.RESTARTING ?? now) : 0,
+      fullRestarts: jm.numRestarts,
     });
   }
 

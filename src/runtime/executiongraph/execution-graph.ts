@@ -25,6 +25,11 @@ export class ExecutionVertex {
   ) {
     this.currentExecution = newExecution(0);
   }
+  /** Replaces the ended current attempt with a new one (attempt number + 1), as a restart does. */
+  resetForNewExecution(): Execution {
+    this.currentExecution = newExecution(this.currentExecution.attemptNumber + 1);
+    return this.currentExecution;
+  }
   /** `"<vertex> (i/p)#attempt"`. */
   get taskNameWithSubtask(): string {
     const v = this.jobVertex.jobVertex;
@@ -50,6 +55,13 @@ export class ExecutionGraph {
   constructor(readonly jobGraph: JobGraph) {
     this.vertices = jobGraph.vertices.map((v) => new ExecutionJobVertex(v));
     for (const ev of this.allExecutionVertices()) this.byAttempt.set(ev.currentExecution.attemptId, ev);
+  }
+
+  /** Starts a new attempt of `ev` and routes the new attempt's reports to it. */
+  resetForNewExecution(ev: ExecutionVertex): Execution {
+    const execution = ev.resetForNewExecution();
+    this.byAttempt.set(execution.attemptId, ev);
+    return execution;
   }
 
   *allExecutionVertices(): Generator<ExecutionVertex> {

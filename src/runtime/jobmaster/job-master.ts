@@ -21,9 +21,14 @@ import { isTerminalExecutionState } from '../executiongraph/execution-state.js';
 import { slotsPerSharingGroup, requiredSlots } from '../jobgraph/job-graph.js';
 import { consumedPartitionsOf, consumersOf } from '../../core/pointwise-wiring.js';
 import { mergeAccumulators } from '../../api/common/accumulators.js';
-import { serializeError, FlinkTsError } from '../../core/errors.js';
+import { serializeError, deserializeError, FlinkTsError } from '../../core/errors.js';
 import { HeartbeatMonitor } from '../heartbeat/heartbeat-monitor.js';
 import { randomBytes } from 'node:crypto';
+import type { RestartBackoffTimeStrategy } from './restart/restart-backoff-time-strategy.js';
+import type { RestartBackoffTimeStrategyFactory } from './restart/restart-backoff-time-strategy-factory.js';
+import type { FailoverStrategy, FailoverStrategyName } from '../executiongraph/failover/failover-strategy.js';
+import { NoRestartBackoffTimeStrategy } from './restart/no-restart-backoff-time-strategy.js';
+import { createFailoverStrategy } from '../executiongraph/failover/failover-strategy.js';
 
 export interface JobMasterOptions {
   readonly rpc: RpcService;
@@ -32,6 +37,10 @@ export interface JobMasterOptions {
   readonly network: NetworkSettings;
   readonly slotRequestTimeoutMs: number;
   readonly heartbeat: HeartbeatSettings;
+  /** `restart-strategy.*`: a fresh strategy per job. @default no restarts */
+  readonly restartStrategy?: RestartBackoffTimeStrategyFactory;
+  /** `jobmanager.execution.failover-strategy`. @default 'region' */
+  readonly failoverStrategy?: FailoverStrategyName;
 }
 
 interface AcquiredSlot {
@@ -59,8 +68,14 @@ interface CollectState {
 /**
  * Runs one job (Flink's JobMaster with the default scheduler): declares the slots it needs,
  * deploys every subtask once they are offered, tracks execution states, and turns them into the
- * job's state. Without a restart strategy (it arrives with checkpointing) the first task failure
- * fails the job: the other tasks are canceled and the job ends FAILED with that root cause.
+ * job's state.
+ *
+ * A task failure (the task's exception, its TaskManager lost) goes to the restart strategy. If it
+ * allows a restart, the failover strategy names the subtasks to restart (the failed one's
+ * pipelined region, or all); they are canceled, the job is RESTARTING, and after the strategy's
+ * delay they get new attempts in their slots (slots of a lost TaskManager are requested again)
+ * and the job is RUNNING again. Otherwise the other tasks are canceled and the job ends FAILED
+ * with "Recovery is suppressed by <strategy>" caused by the task's failure.
  */
 export class JobMaster implements JobMasterGateway {
   readonly graph: ExecutionGraph;
@@ -70,6 +85,19 @@ export class JobMaster implements JobMasterGateway {
   private readonly required: number;
   private slotTimer: NodeJS.Timeout | undefined;
   private deployed = false;
+  /** Slot sharing's logical slots (`group#subtask`) and the physical slot each runs in. */
+  private readonly slotOfKey = new Map<string, AcquiredSlot>();
+  private readonly restartStrategy: RestartBackoffTimeStrategy;
+  private readonly failoverStrategy: FailoverStrategy;
+  /** Subtasks canceled for a restart that has not happened yet. */
+  private readonly pendingRestart = new Set<ExecutionVertex>();
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** The restart delay has passed; the restart waits only for cancellations and slots. */
+  private restartDue = false;
+  /** A restart waits for slots a lost TaskManager took with it. */
+  private awaitingSlots = false;
+  /** Restarts so far: Flink's `numRestarts` job metric. */
+  numRestarts = 0;
   /** Fencing token: TaskManagers address this JobMaster with it, so a stale one's messages are refused. */
   readonly jobMasterId = randomBytes(16).toString('hex');
   private readonly heartbeats: HeartbeatMonitor<{ readonly metrics: readonly TaskMetricsSnapshot[] }>;
@@ -85,6 +113,8 @@ export class JobMaster implements JobMasterGateway {
     private readonly options: JobMasterOptions,
   ) {
     this.graph = new ExecutionGraph(jobGraph);
+    this.restartStrategy = options.restartStrategy?.() ?? new NoRestartBackoffTimeStrategy();
+    this.failoverStrategy = createFailoverStrategy(options.failoverStrategy ?? 'region', this.graph);
     this.required = requiredSlots(jobGraph);
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
     this.heartbeats = new HeartbeatMonitor(
@@ -153,14 +183,20 @@ export class JobMaster implements JobMasterGateway {
   // ---- JobMasterGateway ----
 
   offerSlots(taskManager: TaskManagerLocation, offers: readonly SlotOffer[]): Promise<void> {
-    if (this.deployed || this.isTerminal()) {
+    if (this.isTerminal()) {
       for (const o of offers) void this.taskExecutor(taskManager).freeSlot(o.allocationId);
       return Promise.resolve();
     }
     this.taskManagers.set(taskManager.resourceId, taskManager);
     this.monitorTaskManager(taskManager);
+    // Slots offered once the job runs are kept as spares for restarts: the ResourceManager
+    // offers them because the job declared them, and would offer them again if they were freed.
     for (const o of offers) this.slots.push({ taskManager, slotIndex: o.slotIndex, allocationId: o.allocationId });
-    if (this.slots.length >= this.required) this.deploy();
+    if (!this.deployed) {
+      if (this.slots.length >= this.required) this.deploy();
+    } else {
+      this.tryRestart();
+    }
     return Promise.resolve();
   }
 
@@ -168,14 +204,20 @@ export class JobMaster implements JobMasterGateway {
     this.heartbeats.unmonitor(resourceId);
     // Its slots are gone with it: they must not be freed or reused.
     for (let i = this.slots.length - 1; i >= 0; i--) if (this.slots[i]?.taskManager.resourceId === resourceId) this.slots.splice(i, 1);
+    for (const [key, slot] of this.slotOfKey) if (slot.taskManager.resourceId === resourceId) this.slotOfKey.delete(key);
+    const failed: ExecutionVertex[] = [];
     for (const ev of this.graph.allExecutionVertices()) {
       const e = ev.currentExecution;
       if (e.location?.taskManagerId !== resourceId || isTerminalExecutionState(e.state)) continue;
+      const wasCanceling = e.state === 'CANCELING';
       e.failure = serializeError(new FlinkTsError('ERR_TASK_MANAGER_LOST', `${cause} The task ran on TaskManager ${resourceId}.`));
       this.transitionExecution(ev, 'FAILED');
-      this.onTaskFailed(ev);
+      if (!wasCanceling) failed.push(ev);
     }
+    // One lost TaskManager is one failure, however many of its tasks it took along.
+    if (failed.length > 0) this.onTasksFailed(failed);
     this.checkJobCompletion();
+    this.tryRestart();
     return Promise.resolve();
   }
 
@@ -212,9 +254,16 @@ export class JobMaster implements JobMasterGateway {
     if (report.accumulators !== undefined) this.accumulators.set(attemptId, report.accumulators);
     if (report.metrics !== undefined) this.metrics.set(attemptId, report.metrics);
     if (report.error !== undefined) ev.currentExecution.failure = report.error;
+    const wasCanceling = ev.currentExecution.state === 'CANCELING';
     this.transitionExecution(ev, report.state);
-    if (report.state === 'FAILED') this.onTaskFailed(ev);
+    if (report.state === 'FAILED') {
+      // A task that fails while it is being canceled (its upstream went first) is a consequence,
+      // not a new failure: it is recorded with the failure that caused the cancellation.
+      if (wasCanceling) this.recordConcurrentFailure(ev);
+      else this.onTasksFailed([ev]);
+    }
     this.checkJobCompletion();
+    this.tryRestart();
     return Promise.resolve();
   }
 
@@ -230,6 +279,7 @@ export class JobMaster implements JobMasterGateway {
 
   cancel(): Promise<void> {
     if (this.isTerminal() || this.graph.status === 'CANCELLING') return Promise.resolve();
+    this.abandonRestart();
     this.transitionJob('CANCELLING');
     this.cancelAllTasks();
     this.checkJobCompletion();
@@ -264,9 +314,14 @@ export class JobMaster implements JobMasterGateway {
   private deploy(): void {
     this.deployed = true;
     clearTimeout(this.slotTimer);
-    const slotOf = this.assignSlots();
-    for (const ev of this.graph.allExecutionVertices()) {
-      const slot = slotOf.get(ev) as AcquiredSlot;
+    for (const [ev, slot] of this.assignSlots()) this.slotOfKey.set(logicalSlotKey(ev), slot);
+    this.deployVertices([...this.graph.allExecutionVertices()]);
+  }
+
+  /** Deploys the current attempts of `vertices` to their logical slots, which must all be present. */
+  private deployVertices(vertices: readonly ExecutionVertex[]): void {
+    for (const ev of vertices) {
+      const slot = this.slotOfKey.get(logicalSlotKey(ev)) as AcquiredSlot;
       ev.currentExecution.location = {
         taskManagerId: slot.taskManager.resourceId,
         slotIndex: slot.slotIndex,
@@ -274,7 +329,7 @@ export class JobMaster implements JobMasterGateway {
       };
       ev.currentExecution.allocationId = slot.allocationId;
     }
-    for (const ev of this.graph.allExecutionVertices()) {
+    for (const ev of vertices) {
       this.transitionExecution(ev, 'DEPLOYING');
       const tdd = this.createDeploymentDescriptor(ev);
       this.taskExecutorById(tdd.location.taskManagerId)
@@ -349,10 +404,10 @@ export class JobMaster implements JobMasterGateway {
 
   // ---- state ----
 
-  private onTaskFailed(ev: ExecutionVertex): void {
+  private failureRecordOf(ev: ExecutionVertex): FailureRecord {
     const error = ev.currentExecution.failure ?? serializeError(new Error(`Task ${ev.taskNameWithSubtask} failed.`));
     const tm = ev.currentExecution.location?.taskManagerId;
-    const record: FailureRecord = {
+    return {
       error,
       timestamp: Date.now(),
       taskName: ev.taskNameWithSubtask,
@@ -360,20 +415,127 @@ export class JobMaster implements JobMasterGateway {
       location: tm === undefined ? undefined : (this.taskManagers.get(tm)?.dataAddress ?? this.taskManagers.get(tm)?.host),
       concurrent: [],
     };
-    if (this.graph.failureCause === undefined) {
-      this.graph.failureCause = error;
-      this.failureHistory.unshift(record);
-    } else {
-      this.failureHistory[0]?.concurrent.push(record);
+  }
+
+  /** A failure caused by the handling of an earlier one: kept with that one in the history. */
+  private recordConcurrentFailure(ev: ExecutionVertex): void {
+    const record = this.failureRecordOf(ev);
+    const latest = this.failureHistory[0];
+    if (latest === undefined) this.failureHistory.unshift(record);
+    else latest.concurrent.push(record);
+  }
+
+  /**
+   * New failures of running subtasks (one event: a task's exception, or every task of a lost
+   * TaskManager). The restart strategy decides whether the job restarts; the failover strategy,
+   * which subtasks.
+   */
+  private onTasksFailed(failed: readonly ExecutionVertex[]): void {
+    const status = this.graph.status;
+    if (status !== 'RUNNING' && status !== 'RESTARTING') {
+      for (const ev of failed) this.recordConcurrentFailure(ev);
+      return;
     }
-    if (this.graph.status === 'RUNNING') {
-      this.transitionJob('FAILING');
-      this.cancelAllTasks();
+    const [first, ...others] = failed.map((ev) => this.failureRecordOf(ev));
+    if (first === undefined) return;
+    first.concurrent.push(...others);
+    this.failureHistory.unshift(first);
+
+    const isNewAttempt = this.restartStrategy.notifyFailure(deserializeError(first.error));
+    if (!this.restartStrategy.canRestart()) {
+      const suppressed = new Error(`Recovery is suppressed by ${this.restartStrategy.toString()}`, { cause: deserializeError(first.error) });
+      Object.defineProperty(suppressed, 'name', { value: 'JobException' });
+      this.failJob(serializeError(suppressed));
+      return;
     }
+    if (isNewAttempt) this.numRestarts++;
+    const toRestart = new Set<ExecutionVertex>();
+    for (const ev of failed) for (const r of this.failoverStrategy.getTasksNeedingRestart(ev)) toRestart.add(r);
+    for (const ev of toRestart) this.pendingRestart.add(ev);
+    this.cancelTasks(toRestart);
+    if (status === 'RUNNING') this.transitionJob('RESTARTING');
+    const delay = this.restartStrategy.getBackoffTime();
+    this.options.logger.info(
+      `Restarting ${toRestart.size} of the job's tasks in ${delay} ms (restart ${this.numRestarts}, ${this.restartStrategy.toString()}).`,
+    );
+    clearTimeout(this.restartTimer);
+    this.restartDue = false;
+    this.restartTimer = setTimeout(() => {
+      this.restartDue = true;
+      this.tryRestart();
+    }, delay);
+  }
+
+  /**
+   * Restarts the pending subtasks once the delay has passed, every one of them has ended
+   * (cancellations acknowledged) and each has a live slot: new attempts, deployed, job RUNNING.
+   * Slots lost with a TaskManager are replaced by spare slots or requested again; the job fails
+   * if they do not come within `slot.request.timeout`.
+   */
+  private tryRestart(): void {
+    if (!this.restartDue || this.graph.status !== 'RESTARTING' || this.pendingRestart.size === 0) return;
+    const vertices = [...this.pendingRestart];
+    if (!vertices.every((ev) => isTerminalExecutionState(ev.currentExecution.state))) return;
+    if (!this.bindLogicalSlots(vertices)) {
+      if (!this.awaitingSlots) {
+        this.awaitingSlots = true;
+        this.options.logger.info(`Waiting for slots to restart job ${this.jobGraph.jobId}: ${this.slots.length} of ${this.required} available.`);
+        this.slotTimer = setTimeout(() => this.failForMissingSlots(), this.options.slotRequestTimeoutMs);
+        void this.resourceManager()
+          .declareRequiredResources(this.jobGraph.jobId, { address: this.address, id: this.jobMasterId }, this.required)
+          .catch(() => undefined);
+      }
+      return;
+    }
+    clearTimeout(this.slotTimer);
+    this.awaitingSlots = false;
+    this.restartDue = false;
+    this.pendingRestart.clear();
+    for (const ev of vertices) {
+      const old = ev.currentExecution.attemptId;
+      // A restarted task reports its accumulators afresh; the failed attempt's do not count.
+      this.accumulators.delete(old);
+      this.metrics.delete(old);
+      this.graph.resetForNewExecution(ev);
+      this.transitionExecution(ev, 'SCHEDULED');
+    }
+    this.transitionJob('RUNNING');
+    this.deployVertices(vertices);
+  }
+
+  /** Gives every logical slot of `vertices` a live slot, spare ones replacing lost ones; false if too few. */
+  private bindLogicalSlots(vertices: readonly ExecutionVertex[]): boolean {
+    const used = new Set(this.slotOfKey.values());
+    const spares = this.slots.filter((slot) => !used.has(slot));
+    for (const key of new Set(vertices.map(logicalSlotKey))) {
+      if (this.slotOfKey.has(key)) continue;
+      const spare = spares.shift();
+      if (spare === undefined) return false;
+      this.slotOfKey.set(key, spare);
+    }
+    return true;
+  }
+
+  private failJob(cause: SerializedThrowable): void {
+    this.abandonRestart();
+    this.graph.failureCause = cause;
+    this.transitionJob('FAILING');
+    this.cancelAllTasks();
+  }
+
+  private abandonRestart(): void {
+    clearTimeout(this.restartTimer);
+    this.pendingRestart.clear();
+    this.restartDue = false;
+    this.awaitingSlots = false;
   }
 
   private cancelAllTasks(): void {
-    for (const ev of this.graph.allExecutionVertices()) {
+    this.cancelTasks(this.graph.allExecutionVertices());
+  }
+
+  private cancelTasks(vertices: Iterable<ExecutionVertex>): void {
+    for (const ev of vertices) {
       const e = ev.currentExecution;
       if (isTerminalExecutionState(e.state)) continue;
       if (e.location === undefined) {
@@ -395,7 +557,8 @@ export class JobMaster implements JobMasterGateway {
   }
 
   private checkJobCompletion(): void {
-    if (this.isTerminal()) return;
+    // A pending restart brings ended tasks back.
+    if (this.isTerminal() || this.graph.status === 'RESTARTING') return;
     const states = [...this.graph.allExecutionVertices()].map((ev) => ev.currentExecution.state);
     if (!states.every(isTerminalExecutionState)) return;
     if (this.graph.status === 'FAILING') this.terminate('FAILED');
@@ -406,6 +569,7 @@ export class JobMaster implements JobMasterGateway {
 
   private terminate(status: 'FINISHED' | 'FAILED' | 'CANCELED'): void {
     clearTimeout(this.slotTimer);
+    this.abandonRestart();
     this.heartbeats.close();
     this.transitionJob(status);
     const start = this.graph.statusTimestamps.INITIALIZING ?? Date.now();
@@ -436,14 +600,12 @@ export class JobMaster implements JobMasterGateway {
   }
 
   private failForMissingSlots(): void {
-    if (this.deployed || this.isTerminal()) return;
+    if ((this.deployed && !this.awaitingSlots) || this.isTerminal()) return;
     const error = new FlinkTsError(
       'ERR_NO_RESOURCE',
       `Could not acquire the minimum required resources: the job needs ${this.required} slots, ${this.slots.length} were offered within slot.request.timeout.`,
     );
-    this.graph.failureCause = serializeError(error);
-    this.transitionJob('FAILING');
-    this.cancelAllTasks();
+    this.failJob(serializeError(error));
     this.checkJobCompletion();
   }
 
@@ -503,4 +665,9 @@ export class JobMaster implements JobMasterGateway {
     if (location === undefined) throw new Error(`TaskManager ${resourceId} offered no slot to job ${this.jobGraph.jobId}.`);
     return this.taskExecutor(location);
   }
+}
+
+/** Slot sharing's logical slot of a subtask: subtask i of every vertex of a group shares slot i. */
+function logicalSlotKey(ev: ExecutionVertex): string {
+  return `${ev.jobVertex.jobVertex.slotSharingGroup}#${ev.subtaskIndex}`;
 }

@@ -98,6 +98,10 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   async submitTask(tdd: TaskDeploymentDescriptor, jobMasterId: string): Promise<void> {
     const slot = this.slots[tdd.location.slotIndex];
+    // A slot whose worker died (process.exit in user code) gets a new one for a restarted task.
+    if (slot !== undefined && slot.worker === undefined && slot.allocationId !== undefined && slot.jobId === tdd.jobId) {
+      slot.worker = this.startWorker(slot);
+    }
     if (slot?.worker === undefined || slot.jobId !== tdd.jobId) {
       throw new Error(`No slot ${tdd.location.slotIndex} allocated to job ${tdd.jobId} on TaskManager ${this.resourceId}.`);
     }
