@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { PoolFixture, UNBOUNDED, WORD_COUNT, WORD_COUNT_LINES, applicationIdIn, describeResult, exitWithin, getJson, isGone, waitFor, wordCountLines } from './pool-harness.js';
+import { PoolFixture, UNBOUNDED, allTasksRunning, WORD_COUNT, WORD_COUNT_LINES, applicationIdIn, describeResult, exitWithin, getJson, isGone, waitFor, wordCountLines } from './pool-harness.js';
 
 describe('a pool host lost mid-job', () => {
   const fx = new PoolFixture(['resourcemanager.taskmanager-timeout: 5 min', 'taskmanager.numberOfTaskSlots: 1']);
@@ -26,7 +26,7 @@ describe('a pool host lost mid-job', () => {
     const run = fx.spawn(['run', '-p', '2', UNBOUNDED]);
     await run.waitForOutput(/switched from state \w+ to RUNNING/, 60_000);
     const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)?.[1] ?? '';
-    await waitFor('both TaskManagers to run the job', async () => (await getJson<{ 'slots-available': number; taskmanagers: number }>(`${rest}/overview`)).taskmanagers === 2);
+    await waitFor('both TaskManagers to run the job', async () => (await getJson<{ taskmanagers: number }>(`${rest}/overview`)).taskmanagers === 2 && (await allTasksRunning(rest, jobId)));
     const taskManagers = (await fx.pool.containers(id)).filter((c) => c.kind === 'taskmanager');
     assert.deepEqual(taskManagers.map((c) => c.hostId).sort(), ['127.0.0.2', '127.0.0.3'], 'one TaskManager per host');
     const victim = taskManagers.find((c) => c.hostId === victimHost);
@@ -97,4 +97,49 @@ describe('a pool host lost mid-job', () => {
     await fx.assertNothingLeft();
     await fx.startAgent(jobManager.hostId);
   });
+
+  test('with a restart strategy: after agent kill -9 the job restarts, its lost TaskManager replaced on the other host', async () => {
+    const started = await fx.cli('pool-session', '-d', '-nm', 'restarting', '-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.delay=200 ms');
+    assert.equal(started.code, 0, describeResult(started));
+    const id = applicationIdIn(started.stdout);
+    const rest = /^JobManager Web Interface: (\S+)$/m.exec(started.stdout)?.[1] ?? '';
+    const jobManagerHost = (await fx.pool.containers(id)).find((c) => c.kind === 'jobmanager')?.hostId;
+    const victimHost = jobManagerHost === '127.0.0.2' ? '127.0.0.3' : '127.0.0.2';
+    const run = await fx.cli('run', '-d', '-p', '2', UNBOUNDED);
+    assert.equal(run.code, 0, describeResult(run));
+    const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)?.[1] ?? '';
+    // Every task running (a job counts as RUNNING while its tasks still wait for slots).
+    await waitFor('the job to run on both hosts', async () => {
+      const running = (await fx.pool.containers(id)).filter((c) => c.kind === 'taskmanager' && c.state === 'RUNNING');
+      return running.length === 2 && (await allTasksRunning(rest, jobId));
+    }, 60_000);
+    assert.deepEqual((await fx.pool.containers(id)).filter((c) => c.kind === 'taskmanager').map((c) => c.hostId).sort(), ['127.0.0.2', '127.0.0.3']);
+    const agentPid = await waitFor('the victim agent pid', () =>
+      fx.agentPids().find((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(victimHost);
+        } catch {
+          return false;
+        }
+      }),
+    );
+    process.kill(agentPid, 'SIGKILL');
+
+    // The job restarts once a TaskManager in place of the lost one registered, on the host that is left.
+    let last = '';
+    await waitFor('the job to run again with two TaskManagers on the remaining host', async () => {
+      const running = (await fx.pool.containers(id)).filter((c) => c.kind === 'taskmanager' && c.state === 'RUNNING');
+      const metrics = await getJson<{ id: string; value: string }[]>(`${rest}/jobs/${jobId}/metrics?get=numRestarts`);
+      last = JSON.stringify({ containers: await fx.pool.containers(id), metrics });
+      return running.length === 2 && running.every((c) => c.hostId === jobManagerHost) && metrics[0]?.value === '1' && (await allTasksRunning(rest, jobId));
+    }, 60_000).catch((e: unknown) => {
+      throw new Error(`${String(e)} Last seen: ${last}`);
+    });
+
+    const killed = await fx.cli('pool', 'kill', id);
+    assert.equal(killed.code, 0, describeResult(killed));
+    await fx.assertNothingLeft();
+    await fx.startAgent(victimHost);
+  });
 });
+

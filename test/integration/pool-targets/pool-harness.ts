@@ -21,7 +21,7 @@ import { BIN, ProcessTracker, RunningProcess, assertBuilt, cleanEnv, isGone, rea
 export { isGone, waitFor } from '../entrypoints/daemon-harness.js';
 export type { ProcessResult, RunningProcess } from '../entrypoints/daemon-harness.js';
 export { exitWithin } from '../ssh-targets/targets-harness.js';
-export { WORD_COUNT, WORD_COUNT_LINES, UNBOUNDED, FAILING, TWO_JOBS, wordCountLines, getJson } from '../ssh-targets/targets-harness.js';
+export { WORD_COUNT, WORD_COUNT_LINES, UNBOUNDED, FAILING, TWO_JOBS, allTasksRunning, wordCountLines, getJson } from '../ssh-targets/targets-harness.js';
 
 export const HOSTS = ['127.0.0.2', '127.0.0.3'] as const;
 const USER = 'pool-test';

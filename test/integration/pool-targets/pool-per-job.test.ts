@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { FAILING, PoolFixture, TWO_JOBS, UNBOUNDED, WORD_COUNT, WORD_COUNT_LINES, applicationIdIn, describeResult, exitWithin, getJson, waitFor, wordCountLines } from './pool-harness.js';
+import { FAILING, PoolFixture, TWO_JOBS, UNBOUNDED, WORD_COUNT, WORD_COUNT_LINES, allTasksRunning, applicationIdIn, describeResult, exitWithin, waitFor, wordCountLines } from './pool-harness.js';
 
 describe('pool-per-job and pool-application with two agents', () => {
   const fx = new PoolFixture();
@@ -48,7 +48,7 @@ describe('pool-per-job and pool-application with two agents', () => {
     const id = applicationIdIn(run.stderr);
     const rest = (await fx.application(id))?.restAddress ?? '';
     const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)?.[1] ?? '';
-    await waitFor('the job to run', async () => (await getJson<{ state: string }>(`${rest}/jobs/${jobId}`)).state === 'RUNNING');
+    await waitFor('every task of the job to run', () => allTasksRunning(rest, jobId));
     run.signal('SIGTERM');
     const result = await exitWithin(run);
     assert.equal(result.code, 1, describeResult(result));

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PoolFixture, UNBOUNDED, WORD_COUNT, WORD_COUNT_LINES, applicationIdIn, describeResult, exitWithin, getJson, waitFor, wordCountLines } from './pool-harness.js';
+import { PoolFixture, allTasksRunning, UNBOUNDED, WORD_COUNT, WORD_COUNT_LINES, applicationIdIn, describeResult, exitWithin, getJson, waitFor, wordCountLines } from './pool-harness.js';
 
 describe('pool-session with two agents', () => {
   const fx = new PoolFixture(['resourcemanager.taskmanager-timeout: 5 min']);
@@ -111,7 +111,7 @@ describe('pool-session with two agents', () => {
     const run = await fx.cli('run', '-d', UNBOUNDED);
     assert.equal(run.code, 0, describeResult(run));
     const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)?.[1] ?? '';
-    await waitFor('the job to run', async () => (await getJson<{ state: string }>(`${address}/jobs/${jobId}`)).state === 'RUNNING');
+    await waitFor('every task of the job to run', () => allTasksRunning(address, jobId));
 
     await fx.redis.stop();
     // Longer than pool.lease.ttl (3 s): no lease may expire for the time Redis was away.
