@@ -7,9 +7,10 @@
  *   again, after killing its containers, which the pool has written off by then.
  * - **Heartbeat** every `pool.heartbeat.interval`: renews the host's lease and answers the
  *   containers that should run here. The agent launches those it does not run and kills those it
- *   runs that are not listed. This reconciliation alone would be enough; the inbox makes it fast.
- * - **Inbox** (its own connection, a blocking read): `launch` and `kill` commands as the pool
- *   places and releases containers.
+ *   runs that are not listed. This reconciliation alone would be enough; the commands make it fast.
+ * - **Commands** (the host's pub/sub channel, on a connection of its own): `launch` and `kill` as
+ *   the pool places and releases containers. One missed while disconnected is made good by the
+ *   next heartbeat.
  * - **Reports**: `containerStarted` once a process runs (an answer of false kills it),
  *   `containerExited` with the exit code and the end of its logs. Reports that cannot be sent are
  *   kept and sent again.
@@ -42,7 +43,7 @@ import { killLeftoverContainers } from './leftover-containers.js';
 import { LaunchSpecRejectedError, validateLaunchSpec } from './launch-spec-validation.js';
 import { isPoolUnreachable, poolErrorCode } from './pool-failures.js';
 
-/** How long one blocking inbox read waits before the loop looks at the agent's state again. */
+/** How long one wait for a command lasts before the loop looks at the agent's state again. */
 export const DEFAULT_INBOX_WAIT_MS = 5_000;
 /** Bound on one call to the pool, so that a hanging connection cannot stall the heartbeat. */
 const POOL_CALL_TIMEOUT_MS = 10_000;
@@ -55,7 +56,7 @@ const FINISHED_MEMORY = 10_000;
 
 export interface NodeAgentOptions {
   readonly settings: NodeAgentSettings;
-  /** Opens a connection to the pool. The agent opens two: the inbox's blocking read has its own. */
+  /** Opens a connection to the pool. The agent opens two: the commands channel has its own. */
   readonly connect: () => Promise<ResourcePoolApi>;
   readonly logger: Logger;
   /** Names the pool in messages (e.g. `pool 'default' at redis://10.0.0.1:6379`), without secrets. */

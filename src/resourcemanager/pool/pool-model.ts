@@ -131,7 +131,7 @@ export interface ContainerLaunchSpec {
   readonly artifactSha256: string | undefined;
 }
 
-/** What an agent is told through its host's inbox; a periodic reconciliation covers lost messages. */
+/** What an agent is told on its host's commands channel; its heartbeat's reconciliation covers missed ones. */
 export type HostCommand = { readonly kind: 'launch'; readonly containerId: string } | { readonly kind: 'kill'; readonly containerId: string };
 
 export interface PoolStatus {
@@ -150,7 +150,11 @@ export interface ResourcePoolApi {
   heartbeatHost(hostId: string): Promise<string[]>;
   /** The agent stops: the host leaves the pool; containers still placed on it are marked LOST. */
   deregisterHost(hostId: string): Promise<void>;
-  /** Waits up to `timeoutMs` for the next command for this host (on a connection of its own). */
+  /**
+   * Waits up to `timeoutMs` for the next command for this host, from the host's commands channel
+   * (Redis pub/sub, on a connection of its own, subscribed at the first call: commands published
+   * before are not seen, the heartbeat's list of wanted containers covers them).
+   */
   nextHostCommand(hostId: string, timeoutMs: number): Promise<HostCommand | undefined>;
   launchSpec(containerId: string): Promise<ContainerLaunchSpec | undefined>;
   /** Resolves false when the container is no longer wanted: the agent kills the process it started. */

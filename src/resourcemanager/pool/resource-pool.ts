@@ -48,7 +48,10 @@ function list<T>(value: unknown): T[] {
 export class ResourcePool implements ResourcePoolApi {
   private readonly shas = new Map<ScriptName, string>();
   private readonly loading = new Map<ScriptName, Promise<string>>();
-  private blocking: Redis | undefined;
+  private subscriber: Redis | undefined;
+  /** Commands received per subscribed channel, and who waits for the next one. */
+  private readonly commands = new Map<string, HostCommand[]>();
+  private readonly wakers = new Map<string, () => void>();
   private closed = false;
 
   private constructor(
@@ -85,17 +88,44 @@ export class ResourcePool implements ResourcePoolApi {
   }
 
   async nextHostCommand(hostId: string, timeoutMs: number): Promise<HostCommand | undefined> {
-    // BLPOP holds its connection: it gets one of its own, so heartbeats are not held up.
-    if (this.blocking === undefined) {
-      this.blocking = this.redis.duplicate();
-      // Retried like the main connection; reported by the calls that fail.
-      this.blocking.on('error', () => undefined);
+    const channel = `${this.prefix}host:${hostId}:commands`;
+    let queue = this.commands.get(channel);
+    if (queue === undefined) {
+      queue = [];
+      this.commands.set(channel, queue);
+      await this.call(() => this.subscriberConnection().subscribe(channel));
     }
-    const popped = await this.blocking.blpop(`${this.prefix}host:${hostId}:inbox`, Math.max(0.01, timeoutMs / 1000));
-    if (popped === null) return undefined;
-    const match = /^(launch|kill) (\S+)$/.exec(popped[1]);
-    if (match === null) return undefined;
-    return { kind: match[1] as 'launch' | 'kill', containerId: match[2] as string };
+    if (queue.length === 0 && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.wakers.delete(channel);
+          resolve();
+        }, Math.max(1, timeoutMs));
+        this.wakers.set(channel, () => {
+          clearTimeout(timer);
+          this.wakers.delete(channel);
+          resolve();
+        });
+      });
+    }
+    return queue.shift();
+  }
+
+  /** A subscriber connection cannot run other commands: the commands channels get one of their own. */
+  private subscriberConnection(): Redis {
+    if (this.subscriber === undefined) {
+      const subscriber = this.redis.duplicate();
+      // Retried like the main connection (and resubscribed after a reconnect); calls report failures.
+      subscriber.on('error', () => undefined);
+      subscriber.on('message', (channel: string, message: string) => {
+        const match = /^(launch|kill) (\S+)$/.exec(message);
+        if (match === null) return;
+        this.commands.get(channel)?.push({ kind: match[1] as 'launch' | 'kill', containerId: match[2] as string });
+        this.wakers.get(channel)?.();
+      });
+      this.subscriber = subscriber;
+    }
+    return this.subscriber;
   }
 
   async launchSpec(containerId: string): Promise<ContainerLaunchSpec | undefined> {
@@ -234,8 +264,8 @@ export class ResourcePool implements ResourcePoolApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // A blocked BLPOP would keep quit() waiting: that connection is cut instead.
-    this.blocking?.disconnect();
+    this.subscriber?.disconnect();
+    for (const wake of [...this.wakers.values()]) wake();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 

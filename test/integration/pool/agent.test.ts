@@ -14,7 +14,7 @@ import type { ContainerStatus } from '../../../src/resourcemanager/pool/pool-mod
 import { ResourcePool } from '../../../src/resourcemanager/pool/resource-pool.js';
 import type { RedisServer } from '../../support/redis.js';
 import { startRedis } from '../../support/redis.js';
-import { ProcessTracker, assertBuilt, cleanEnv, isGone, readPidFile, runCli, waitFor } from '../entrypoints/daemon-harness.js';
+import { ProcessTracker, assertBuilt, cleanEnv, isGone, readPidFile, runCli, startCli, waitFor } from '../entrypoints/daemon-harness.js';
 import type { ProcessResult } from '../entrypoints/daemon-harness.js';
 
 const USER = 'agent-test';
@@ -156,8 +156,7 @@ describe('pool agents (built CLI, real Redis, real containers)', () => {
 
   test('a JobManager container binds free ports on its host and registers its real REST address', async () => {
     const app = await pool.submitApplication({ name: 'session', user: USER, queue: 'default', type: 'session', configuration: applicationConfiguration(), clientLease: false });
-    // slots 1: a request with 0 slots currently breaks the pool's allocation (HINCRBY with -0 in lib.lua).
-    await pool.requestContainers({ applicationId: app, kind: 'jobmanager', slots: 1, memoryBytes: 512 * MB, properties: {} }, 1);
+    await pool.requestContainers({ applicationId: app, kind: 'jobmanager', slots: 0, memoryBytes: 512 * MB, properties: {} }, 1);
     const running = await waitFor('the application to run', async () => {
       const status = await pool.application(app);
       return status?.state === 'RUNNING' && status.restAddress !== undefined ? status : undefined;
@@ -175,6 +174,24 @@ describe('pool agents (built CLI, real Redis, real containers)', () => {
     assert.ok(log.includes(`Rest endpoint listening at ${running.restAddress ?? ''}`), log);
     await pool.finishApplication(app, 'KILLED', 'killed by the test');
     await waitFor('the JobManager process to end', () => jm.pid !== undefined && isGone(jm.pid), 30_000);
+  });
+
+  test('launch specs from Redis that would write outside the container or carry launcher settings are refused: FAILED, nothing started', async () => {
+    const outside = join(dir, 'outside');
+    const cases: [Record<string, string>, Record<string, string>, RegExp][] = [
+      [{ 'env.log.dir': outside }, {}, /^Rejected the launch spec of container_\S+: 'env\.log\.dir' points to .*outside the container's directory/],
+      [{}, { 'launcher.ssh.user': 'root' }, /^Rejected the launch spec of container_\S+: 'launcher\.ssh\.user' is a launcher setting/],
+      [{ '$internal.resourcemanager.driver': 'ssh' }, {}, /^Rejected the launch spec of container_\S+: '\$internal\.resourcemanager\.driver' is 'ssh'/],
+    ];
+    for (const [configuration, properties, why] of cases) {
+      const app = await pool.submitApplication({ name: 'evil', user: USER, queue: 'default', type: 'session', configuration: { ...applicationConfiguration(), ...configuration }, clientLease: false });
+      await pool.requestContainers({ applicationId: app, kind: 'taskmanager', slots: 1, memoryBytes: 256 * MB, properties }, 1);
+      const ended = await waitFor('the container to be refused', async () => (await pool.containers(app)).find((c) => c.exitCode !== undefined));
+      assert.deepEqual([ended.state, ended.exitCode, ended.pid], ['FAILED', -1000, undefined], JSON.stringify(ended));
+      assert.match(ended.diagnostics, why);
+      await pool.finishApplication(app, 'KILLED', 'done');
+    }
+    assert.ok(!existsSync(outside), 'nothing was written outside the containers');
   });
 
   test('kill -9 of an agent takes its containers down with it', async () => {
@@ -205,4 +222,15 @@ describe('pool agents (built CLI, real Redis, real containers)', () => {
     assert.equal(host?.state, 'LOST');
     assert.equal(readPidFile(pidFile).length, 0, 'the killed agent\'s stale pid is dropped too');
   });
+
+  test('start-foreground: the agent runs in the command, registers its host, and SIGTERM deregisters it (exit 0)', async () => {
+    const agent = startCli(['pool', 'agent', 'start-foreground', '--host', '127.0.0.4', '--slots', '1', '--memory', '1g'], { cwd: dir, env });
+    tracker.track(agent.pid);
+    await waitFor('the host to register', async () => (await pool.status()).hosts.find((h) => h.id === '127.0.0.4')?.state === 'RUNNING', 30_000);
+    agent.signal('SIGTERM');
+    const result = await agent.exited;
+    assert.equal(result.code, 0, describeResult(result));
+    assert.equal((await pool.status()).hosts.find((h) => h.id === '127.0.0.4')?.state, 'LOST');
+  });
 });
+

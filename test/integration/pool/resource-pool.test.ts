@@ -55,6 +55,9 @@ describe('ResourcePool on a real Redis', () => {
     const pool = await connect();
     await pool.registerHost(host('h1', 2, 4, ['ssd']));
     await pool.registerHost(host('h2', 4, 8));
+    // Listening on the hosts' commands channels, as their agents do (nothing was said yet).
+    assert.equal(await pool.nextHostCommand('h1', 1), undefined);
+    assert.equal(await pool.nextHostCommand('h2', 1), undefined);
     const app = await submit(pool);
     assert.match(app, /^application_\d{13}_0001$/);
     await pool.requestContainers(tm(app), 3);
@@ -178,6 +181,7 @@ describe('ResourcePool on a real Redis', () => {
   test('a client that stops heartbeating loses its application: containers killed, capacity back', async () => {
     const pool = await connect({ 'pool.lease.ttl': '300 ms' });
     await pool.registerHost(host('h1', 4, 8));
+    assert.equal(await pool.nextHostCommand('h1', 1), undefined);
     const app = await submit(pool);
     await pool.requestContainers(tm(app), 2);
     assert.equal((await pool.status()).hosts[0]?.slotsFree, 2);

@@ -62,6 +62,13 @@ local function set_lease(member, now)
   redis.call('ZADD', P .. 'leases', now + TTL, member)
 end
 
+-- Tells a host's agent to launch or kill a container, on the host's commands channel: a
+-- notification only (it changes no state, and one the agent misses is made good by its next
+-- heartbeat, which lists the containers that should run).
+local function tell_host(host, command)
+  redis.call('PUBLISH', P .. 'host:' .. host .. ':commands', command)
+end
+
 -- Gives a container's resources back to its host and queue; only once per container.
 local function free_container(cid)
   local ckey = P .. 'container:' .. cid
@@ -90,7 +97,7 @@ local function end_container(cid, state, diagnostics, now)
   free_container(cid)
   if state ~= 'LOST' then
     local host = redis.call('HGET', ckey, 'host')
-    redis.call('RPUSH', P .. 'host:' .. host .. ':inbox', 'kill ' .. cid)
+    tell_host(host, 'kill ' .. cid)
   end
 end
 
@@ -126,7 +133,6 @@ local function lose_host(host, diagnostics, now)
   redis.call('ZREM', P .. 'free-slots', host)
   redis.call('INCRBY', P .. 'memory-total', 0 - num(redis.call('HGET', hkey, 'memory-total'), 0))
   redis.call('DEL', hkey .. ':containers')
-  redis.call('DEL', hkey .. ':inbox')
 end
 
 -- Expires leases whose owners stopped heartbeating. After a Redis restart (a new run id) the
@@ -233,7 +239,7 @@ local function allocate(rid, r, host, address, now)
     redis.call('SREM', P .. 'app:' .. r.app .. ':requests', rid)
     redis.call('DEL', P .. 'request:' .. rid)
   end
-  redis.call('RPUSH', hkey .. ':inbox', 'launch ' .. cid)
+  tell_host(host, 'launch ' .. cid)
   return cid
 end
 

@@ -10,7 +10,7 @@ lose_host(host, 'Its agent registered again: the processes it ran are gone.', NO
 redis.call('HSET', hkey, 'id', host, 'address', address, 'state', 'RUNNING',
   'slots-total', slots, 'slots-free', slots, 'memory-total', memory, 'memory-free', memory,
   'labels', ARGV[6], 'agent-rest', ARGV[7], 'registered', NOW, 'heartbeat', NOW)
-redis.call('DEL', hkey .. ':containers', hkey .. ':inbox')
+redis.call('DEL', hkey .. ':containers')
 redis.call('SADD', P .. 'hosts', host)
 redis.call('ZADD', P .. 'free-slots', slots, host)
 redis.call('INCRBY', P .. 'memory-total', memory)
