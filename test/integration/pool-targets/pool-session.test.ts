@@ -92,6 +92,54 @@ describe('pool-session with two agents', () => {
     assert.deepEqual(fx.contexts().contexts, {});
   });
 
+  test('yarn-session attached with -jm -tm -s -qu -D: the flags reach the application; SIGTERM stops it and removes its context', async () => {
+    const session = fx.spawn(['yarn-session', '-jm', '1024', '-tm', '768', '-s', '2', '-qu', 'default', '-D', 'resourcemanager.taskmanager-timeout=1 s'], { stdin: true });
+    await session.waitForOutput(/Type 'stop' or 'quit'/, 60_000);
+    const id = applicationIdIn(session.stdout);
+    const rest = /^JobManager Web Interface: (\S+)$/m.exec(session.stdout)?.[1] ?? '';
+    assert.equal(fx.contexts().current, `pool-${id}`);
+    const [jobManager] = await fx.pool.containers(id);
+    assert.deepEqual([jobManager?.kind, jobManager?.memoryBytes], ['jobmanager', 1024 * 1024 * 1024]);
+    const config = await getJson<{ key: string; value: string }[]>(`${rest}/jobmanager/config`);
+    const value = (key: string): string | undefined => config.find((e) => e.key === key)?.value;
+    assert.deepEqual([value('taskmanager.numberOfTaskSlots'), value('taskmanager.memory.process.size'), value('pool.application.queue')], ['2', '768 mb', 'default']);
+
+    // A job on it: one TaskManager container with two slots, released again 1 s after the job ended.
+    const run = await fx.cli('run', '-p', '2', WORD_COUNT);
+    assert.equal(run.code, 0, describeResult(run));
+    assert.deepEqual(wordCountLines(run.stdout), WORD_COUNT_LINES);
+    const taskManagers = (await fx.pool.containers(id)).filter((c) => c.kind === 'taskmanager');
+    assert.deepEqual(taskManagers.map((c) => [c.slots, c.memoryBytes]), [[2, 768 * 1024 * 1024]]);
+    await waitFor('the idle TaskManager to be released (resourcemanager.taskmanager-timeout)', async () => (await fx.pool.containers(id)).filter((c) => c.kind === 'taskmanager').every((c) => c.state === 'KILLED' && c.exitCode !== undefined), 30_000);
+    assert.equal((await fx.application(id))?.state, 'RUNNING', 'the session stays');
+
+    session.signal('SIGTERM');
+    const result = await exitWithin(session);
+    assert.equal(result.code, 0, describeResult(result));
+    assert.match(result.stderr, /^Received SIGTERM: stopping the session cluster\.$/m);
+    assert.equal((await fx.application(id))?.state, 'FINISHED');
+    assert.deepEqual(fx.contexts().contexts, {});
+    await fx.assertNothingLeft();
+  });
+
+  test('a context whose session is gone is reported, never used', async () => {
+    const started = await fx.cli('pool-session', '-d', '-nm', 'gone');
+    assert.equal(started.code, 0, describeResult(started));
+    const id = applicationIdIn(started.stdout);
+    const killed = await fx.cli('pool', 'kill', id);
+    assert.equal(killed.code, 0, describeResult(killed));
+    await fx.assertNothingLeft();
+    const run = await fx.cli('run', WORD_COUNT);
+    assert.equal(run.code, 1, describeResult(run));
+    assert.match(run.stderr, /The context 'gone' \(pool-session\) points at http:\/\/\S+, which does not answer .*remove the context with `flink-ts context remove gone`/);
+    const apps = JSON.parse((await fx.cli('pool', 'apps', '-a', '--json')).stdout) as { applications: { id: string; state: string; diagnostics: string }[] };
+    const ended = apps.applications.find((a) => a.id === id);
+    assert.equal(ended?.state, 'KILLED');
+    assert.match(ended?.diagnostics ?? '', /^Killed by \S+ with flink-ts pool kill\.$/);
+    const removed = await fx.cli('context', 'remove', 'gone');
+    assert.equal(removed.code, 0, describeResult(removed));
+  });
+
   test('an attached session whose client is killed with -9: its lease expires and the pool takes everything back', async () => {
     const session = fx.spawn(['pool-session'], { stdin: true });
     await session.waitForOutput(/Type 'stop' or 'quit'/, 60_000);
