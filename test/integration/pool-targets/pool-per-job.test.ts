@@ -57,6 +57,37 @@ describe('pool-per-job and pool-application with two agents', () => {
     await fx.assertNothingLeft();
   });
 
+  test('pool-per-job --timeout: the job is canceled, exit 124, the application released', async () => {
+    const result = await fx.cli('run', '-t', 'pool-per-job', '--timeout', '8 s', '--json', UNBOUNDED);
+    assert.equal(result.code, 124, describeResult(result));
+    const summary = JSON.parse(result.stdout) as { exitCode: number; clusterId: string; jobs: { state: string }[] };
+    assert.deepEqual([summary.exitCode, summary.jobs.map((j) => j.state)], [124, ['CANCELED']]);
+    assert.match(result.stderr.trimEnd().split('\n').at(-1) ?? '', /^Timed out after 8 s: cancelled job\(s\) [0-9a-f]{32}\.$/);
+    assert.equal((await fx.application(summary.clusterId))?.state, 'KILLED');
+    await fx.assertNothingLeft();
+  });
+
+  test('pool-application with execution.shutdown-on-application-finish: false: refused attached; detached, it outlives its jobs until killed', async () => {
+    const refused = await fx.cli('run', '-t', 'pool-application', '-D', 'execution.shutdown-on-application-finish=false', TWO_JOBS);
+    assert.equal(refused.code, 2, describeResult(refused));
+    assert.match(refused.stderr, /an attached client would wait forever\. Run it detached \(-d\) and end it with flink-ts pool kill <application id>\./);
+
+    const detached = await fx.cli('run', '-d', '-t', 'pool-application', '-D', 'execution.shutdown-on-application-finish=false', TWO_JOBS);
+    assert.equal(detached.code, 0, describeResult(detached));
+    const id = applicationIdIn(detached.stdout);
+    assert.match(detached.stdout, new RegExp(`^  flink-ts pool kill ${id}$`, 'm'));
+    const rest = (await fx.application(id))?.restAddress ?? '';
+    await waitFor('both jobs to finish', async () => {
+      const listed = await fx.cli('list', '-a', '-t', 'pool-application', '-D', `pool.application.id=${id}`);
+      return (listed.stdout.match(/\(FINISHED\)/g) ?? []).length === 2;
+    }, 60_000);
+    assert.notEqual(rest, '');
+    assert.equal((await fx.application(id))?.state, 'RUNNING', 'the application cluster stays after its jobs');
+    const killed = await fx.cli('pool', 'kill', id);
+    assert.equal(killed.code, 0, describeResult(killed));
+    await fx.assertNothingLeft();
+  });
+
   test('-d with pool-per-job is refused before anything is submitted', async () => {
     const result = await fx.cli('run', '-d', '-t', 'pool-per-job', WORD_COUNT);
     assert.equal(result.code, 2, describeResult(result));
