@@ -78,9 +78,8 @@ local function free_container(cid)
   redis.call('HSET', ckey, 'freed', '1')
   local hkey = P .. 'host:' .. c.host
   if redis.call('HGET', hkey, 'state') == 'RUNNING' then
-    local free = redis.call('HINCRBY', hkey, 'slots-free', num(c.slots, 0))
+    redis.call('ZINCRBY', P .. 'free-slots', num(c.slots, 0), c.host)
     redis.call('HINCRBY', hkey, 'memory-free', num(c.memory, 0))
-    redis.call('ZADD', P .. 'free-slots', free, c.host)
   end
   local qkey = P .. 'queue:' .. (c.queue or 'default')
   redis.call('HINCRBY', qkey, 'memory', 0 - num(c.memory, 0))
@@ -129,9 +128,9 @@ local function lose_host(host, diagnostics, now)
   for _, cid in ipairs(redis.call('SMEMBERS', hkey .. ':containers')) do
     end_container(cid, 'LOST', diagnostics, now)
   end
-  redis.call('HSET', hkey, 'state', 'LOST', 'slots-free', 0, 'memory-free', 0)
+  redis.call('HSET', hkey, 'state', 'LOST', 'memory-free', 0)
   redis.call('ZREM', P .. 'free-slots', host)
-  redis.call('INCRBY', P .. 'memory-total', 0 - num(redis.call('HGET', hkey, 'memory-total'), 0))
+  redis.call('HINCRBY', P .. 'totals', 'memory', 0 - num(redis.call('HGET', hkey, 'memory-total'), 0))
   redis.call('DEL', hkey .. ':containers')
 end
 
@@ -180,18 +179,19 @@ end
 
 -- Total memory of the hosts that run: what queue shares are shares of (kept by register-host
 -- and lose_host).
-local function pool_memory()
-  return num(redis.call('GET', P .. 'memory-total'), 0)
+local function pool_totals()
+  local t = redis.call('HMGET', P .. 'totals', 'memory', 'queues')
+  return num(t[1], 0), num(t[2], 0)
 end
 
 -- A queue's capacity and maximum capacity (percent) and the memory it uses, from its one hash
 -- (definition and usage live together: one read when placing a container).
-local function queue_definition(name)
+local function queue_definition(name, queues)
   local q = redis.call('HMGET', P .. 'queue:' .. name, 'capacity', 'maximum-capacity', 'memory')
   local used = num(q[3], 0)
   if q[1] then return num(q[1], 0), num(q[2], 100), used end
   -- Without queue definitions the pool has one queue, 'default', with all of it.
-  if name == 'default' and redis.call('SCARD', P .. 'queues') == 0 then return 100, 100, used end
+  if name == 'default' and (queues or select(2, pool_totals())) == 0 then return 100, 100, used end
   return nil, nil, used
 end
 
@@ -222,7 +222,7 @@ local function allocate(rid, r, host, address, now)
   local cid = 'container_' .. (e or epoch(now)) .. '_' .. (app_seq or '0') .. '_01_' .. pad(n, 6)
   local slots, memory = num(r.slots, 0), num(r.memory, 0)
   local hkey = P .. 'host:' .. host
-  redis.call('ZADD', P .. 'free-slots', redis.call('HINCRBY', hkey, 'slots-free', 0 - slots), host)
+  redis.call('ZINCRBY', P .. 'free-slots', 0 - slots, host)
   redis.call('HINCRBY', hkey, 'memory-free', 0 - memory)
   local qkey = P .. 'queue:' .. r.queue
   redis.call('HINCRBY', qkey, 'memory', memory)
@@ -249,7 +249,7 @@ end
 local function schedule(now)
   local pending = redis.call('ZRANGE', P .. 'requests', 0, -1)
   if #pending == 0 then return end
-  local total = pool_memory()
+  local total, queues = pool_totals()
   if total <= 0 then return end
   local requests, used = {}, {}
   for _, rid in ipairs(pending) do
@@ -266,7 +266,7 @@ local function schedule(now)
     for i, item in ipairs(requests) do
       if not skipped[i] then
         local q = item.r.queue
-        local capacity, maximum = queue_definition(q)
+        local capacity, maximum = queue_definition(q, queues)
         local memory = num(item.r.memory, 0)
         if capacity ~= nil and used[q] + memory <= maximum * total / 100 then
           local guaranteed = capacity * total / 100

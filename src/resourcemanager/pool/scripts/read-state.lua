@@ -26,7 +26,7 @@ elseif what == 'status' then
     local h = hgetall(P .. 'host:' .. host)
     hosts[#hosts + 1] = {
       id = h.id, address = h.address, state = h.state, slotsTotal = num(h['slots-total'], 0),
-      slotsFree = num(h['slots-free'], 0), memoryTotal = num(h['memory-total'], 0),
+      slotsFree = num(redis.call('ZSCORE', P .. 'free-slots', host), 0), memoryTotal = num(h['memory-total'], 0),
       memoryFree = num(h['memory-free'], 0), labels = h.labels or '', agentRestAddress = h['agent-rest'] or '',
       lastHeartbeat = num(h.heartbeat, 0),
     }

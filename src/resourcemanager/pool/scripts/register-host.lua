@@ -8,12 +8,12 @@ if host == '' or slots == nil or memory == nil or slots < 0 or memory < 0 then r
 local hkey = P .. 'host:' .. host
 lose_host(host, 'Its agent registered again: the processes it ran are gone.', NOW)
 redis.call('HSET', hkey, 'id', host, 'address', address, 'state', 'RUNNING',
-  'slots-total', slots, 'slots-free', slots, 'memory-total', memory, 'memory-free', memory,
+  'slots-total', slots, 'memory-total', memory, 'memory-free', memory,
   'labels', ARGV[6], 'agent-rest', ARGV[7], 'registered', NOW, 'heartbeat', NOW)
 redis.call('DEL', hkey .. ':containers')
 redis.call('SADD', P .. 'hosts', host)
 redis.call('ZADD', P .. 'free-slots', slots, host)
-redis.call('INCRBY', P .. 'memory-total', memory)
+redis.call('HINCRBY', P .. 'totals', 'memory', memory)
 set_lease('host:' .. host, NOW)
 schedule(NOW)
 return 'OK'

@@ -20,8 +20,9 @@ local waiting = redis.call('ZCARD', P .. 'requests') > 0
 for _ = 1, count do
   local placed = false
   if not waiting then
-    local _, maximum, used = queue_definition(r.queue)
-    if maximum ~= nil and used + memory <= maximum * pool_memory() / 100 then
+    local total, queues = pool_totals()
+    local _, maximum, used = queue_definition(r.queue, queues)
+    if maximum ~= nil and used + memory <= maximum * total / 100 then
       local host, address = pick_host(slots, memory, r.label)
       if host ~= nil then
         -- Placed at once: its id is the container's.

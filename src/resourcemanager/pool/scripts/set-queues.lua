@@ -17,5 +17,6 @@ for _, q in ipairs(queues) do
   redis.call('HSET', P .. 'queue:' .. q.name, 'capacity', q.capacity, 'maximum-capacity', q.maximumCapacity)
   redis.call('SADD', P .. 'queues', q.name)
 end
+redis.call('HSET', P .. 'totals', 'queues', #queues)
 schedule(NOW)
 return 'OK'
