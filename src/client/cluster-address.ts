@@ -9,6 +9,7 @@ import { UsageError } from './client-errors.js';
 import { RestClusterClient } from './rest-cluster-client.js';
 import { loadClientConfiguration } from './cli-config.js';
 import { withCurrentContext } from './contexts.js';
+import { restAddressOverride } from './rest-address.js';
 
 export interface ClusterAddress {
   readonly host: string;
@@ -80,8 +81,7 @@ export async function clusterClientFor(options: ClusterCommandOptions, announce:
     if (!(POOL_TARGETS as readonly string[]).includes(options.target)) {
       throw new UsageError(`-t ${options.target}: list and cancel reach remote clusters (-m host:port) and pool applications (-t ${POOL_TARGETS.join('|')}).`);
     }
-    const url = new URL(await poolRestAddress(configuration, options.target));
-    return restClusterClientFor(configuration.withOverrides({ 'rest.address': url.hostname, 'rest.port': Number(url.port) }, `-t ${options.target}`));
+    return restClusterClientFor(configuration.withOverrides(restAddressOverride(await poolRestAddress(configuration, options.target)), `-t ${options.target}`));
   }
   return restClusterClientFor(await withCurrentContext(configuration, options.jobManager === undefined, options.env, announce));
 }

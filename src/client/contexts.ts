@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Configuration } from '../config/index.js';
 import { FlinkTsError } from '../core/errors.js';
+import { restAddressOverride } from './rest-address.js';
 
 /**
  * Named contexts: a started session (ssh-session, pool-session, or any cluster added by hand) is
@@ -145,11 +146,10 @@ export async function currentContextOverride(
   const context = new ContextStore(contextsFile(env)).current();
   if (context === undefined) return undefined;
   await checkContextAlive(context);
-  const url = new URL(context.restAddress);
   announce(`Using context '${context.name}' (${context.target} at ${context.restAddress}). Choose another with -m, -t or \`flink-ts context use\`.`);
   return {
     source: `context '${context.name}'`,
-    values: { ...context.properties, 'rest.address': url.hostname.replace(/^\[(.*)\]$/, '$1'), 'rest.port': Number(url.port), 'execution.target': 'remote' },
+    values: { ...context.properties, ...restAddressOverride(context.restAddress), 'execution.target': 'remote' },
   };
 }
 

@@ -23,6 +23,11 @@ export interface PipelineExecutor {
    * something could not be released.
    */
   close?(): Promise<void>;
+  /**
+   * The user interrupted the run (Ctrl-C, `--timeout`): deployments still under way give up
+   * (a per-job cluster may wait for room in the pool). Jobs are canceled by the client.
+   */
+  interrupt?(): void;
   /** The ids of the clusters the executor deployed so far (per-job targets), for `run --json`. */
   readonly clusterIds?: readonly string[];
 }
@@ -114,9 +119,10 @@ export async function createPipelineExecutor(target: ExecutionTarget, options: P
     case 'pool-session': {
       // A session of the pool, found by its application id: then submitted to as remote.
       const { poolRestAddress } = await import('./pool/pool-address.js');
-      const url = new URL(await poolRestAddress(options.configuration, target));
+      const { restAddressOverride } = await import('./rest-address.js');
+      const address = await poolRestAddress(options.configuration, target);
       const { RemoteExecutor } = await import('./remote-executor.js');
-      return new RemoteExecutor({ ...options, configuration: options.configuration.withOverrides({ 'rest.address': url.hostname, 'rest.port': Number(url.port) }, '-t pool-session') });
+      return new RemoteExecutor({ ...options, configuration: options.configuration.withOverrides(restAddressOverride(address), '-t pool-session') });
     }
     case 'ssh-application':
     case 'pool-application':

@@ -136,7 +136,7 @@ async function runJobUnguarded(options: RunJobOptions): Promise<RunSummary> {
     output,
   });
 
-  const interrupt = new InterruptHandler(session, output);
+  const interrupt = new InterruptHandler(session, output, () => executor.interrupt?.());
   const unsubscribeSignals = (options.signals ?? processSignals).subscribe((signal) => {
     interrupt.onSignal(signal);
   });
@@ -280,6 +280,8 @@ class InterruptHandler {
   constructor(
     private readonly session: ClientSession,
     private readonly output: ClientOutput,
+    /** Tells the executor, so that a deployment under way gives up. */
+    private readonly interruptExecutor: () => void,
   ) {
     this.done = new Promise<number>((resolve) => {
       this.finish = resolve;
@@ -309,6 +311,7 @@ class InterruptHandler {
   }
 
   private async cancel(): Promise<void> {
+    this.interruptExecutor();
     const ended = await this.session.cancelAll();
     this.cancelledJobIds = ended.map((job) => job.jobId);
     if (ended.length === 0) this.output.err('No job was running.');

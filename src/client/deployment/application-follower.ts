@@ -52,7 +52,8 @@ export interface ApplicationRunOptions {
    * program's arguments. `log` takes progress lines (stderr). A deployment that fails cleans up
    * what it started and rejects.
    */
-  readonly deploy: (log: (line: string) => void) => Promise<DeployedCluster>;
+  /** `interrupted` says when the user gave up meanwhile (a deployment may wait for room). */
+  readonly deploy: (log: (line: string) => void, interrupted: () => boolean) => Promise<DeployedCluster>;
   /** What a detached run prints on stdout: where the cluster is, and how to remove it later. */
   readonly detachedLines: (cluster: DeployedCluster) => readonly string[];
   /** `run --timeout`. */
@@ -86,7 +87,7 @@ export async function runApplicationCluster(options: ApplicationRunOptions): Pro
   const disarm = options.attached ? armTimeout(options.timeout, () => interrupt.onTimeout()) : () => undefined;
   try {
     output.err(`Running ${options.jobFile} in application mode: its main runs in the JobManager of the cluster, not here.`);
-    const cluster = await options.deploy((line) => output.err(line));
+    const cluster = await options.deploy((line) => output.err(line), () => interrupt.started);
     output.err(`Application cluster '${cluster.clusterId}' is up. JobManager Web Interface: ${cluster.restAddress}`);
     if (!options.attached) {
       await cluster.detach();

@@ -29,7 +29,8 @@ import { watchTaskManagerStarts } from './deployed-cluster.js';
  * Deploys the cluster of one job. `log` takes progress lines for the user (stderr). A deployment
  * that fails cleans up what it started and rejects with an error saying why.
  */
-export type PerJobDeploy = (log: (line: string) => void) => Promise<DeployedCluster>;
+/** Deploys a cluster; `interrupted` says when the client gave up meanwhile (a deployment may wait for room). */
+export type PerJobDeploy = (log: (line: string) => void, interrupted: () => boolean) => Promise<DeployedCluster>;
 
 /**
  * The job's result is polled more often than for a session (100 ms growing to 1 s there): the
@@ -49,6 +50,8 @@ export class PerJobExecutor implements PipelineExecutor {
   private readonly teardowns: Promise<ShutdownReport>[] = [];
   private readonly deployedIds: string[] = [];
   private closed = false;
+  /** The user interrupted: a deployment waiting (for room) gives up. */
+  private interrupted = false;
   private readonly configuration: Configuration;
   private readonly output: ClientOutput;
 
@@ -69,7 +72,7 @@ export class PerJobExecutor implements PipelineExecutor {
   async execute(graph: StreamGraph, program: ProgramInfo): Promise<JobClient> {
     const note = (line: string): void => this.output.err(line);
     if (this.closed) throw new FlinkTsError('ERR_ILLEGAL_STATE', 'The client is shutting down; no further per-job cluster is deployed.');
-    const deployment = this.deployCluster(note);
+    const deployment = this.deployCluster(note, () => this.closed || this.interrupted);
     this.deployments.add(deployment);
     let cluster: DeployedCluster;
     try {
@@ -108,6 +111,10 @@ export class PerJobExecutor implements PipelineExecutor {
    * Takes down every cluster still up (the program failed, the client was interrupted, a job is
    * still running) and waits for all teardowns. Rejects when something is left behind.
    */
+  interrupt(): void {
+    this.interrupted = true;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     // A deployment that fails cleans up after itself; one that succeeds is taken down here.

@@ -49,7 +49,8 @@ export interface SessionTarget {
   readonly name: string;
   /** Prefix of default context names: `ssh` → `ssh-<cluster id>`. */
   readonly contextPrefix: string;
-  deploy(configuration: Configuration, log: (line: string) => void): Promise<SessionCluster>;
+  /** `interrupted` says when the user gave up meanwhile (a deployment may wait for room). */
+  deploy(configuration: Configuration, log: (line: string) => void, interrupted: () => boolean): Promise<SessionCluster>;
   attach(context: ClusterContext, configuration: Configuration, log: (line: string) => void): Promise<SessionCluster>;
   /** What to tell about a detached session: how to stop it. */
   detachedLines(cluster: SessionCluster, contextName: string): string[];
@@ -122,7 +123,7 @@ async function startSession(target: SessionTarget, options: SessionClientOptions
     }
   });
   try {
-    const cluster = await target.deploy(configuration, (line) => output.err(line));
+    const cluster = await target.deploy(configuration, (line) => output.err(line), () => interrupted !== undefined);
     if (interrupted !== undefined) return await stop(cluster, undefined, contexts, output);
     try {
       return await announce(target, cluster, contexts, options, (handler) => (onSignal = handler));

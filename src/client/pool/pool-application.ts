@@ -23,13 +23,14 @@ export async function runPoolApplication(options: PoolApplicationOptions): Promi
     output: options.output,
     signals: options.signals,
     timeout: options.timeout,
-    deploy: async (log) =>
+    deploy: async (log, interrupted) =>
       poolDeployedCluster(
         await PoolCluster.deploy(configuration, {
           type: 'application',
           defaultName: options.jobFile,
           application: { artifactPath: options.artifact.artifactPath, args: options.args },
           log,
+          interrupted,
         }),
         'application',
       ),

@@ -268,7 +268,7 @@ export class PoolCluster {
       }
       if (!noted && Date.now() - started > SLOW_DEPLOYMENT_NOTE_MS) {
         noted = true;
-        deployment.log(`The deployment takes more than ${SLOW_DEPLOYMENT_NOTE_MS / 1000} s: the pool may not have room for the JobManager (see \`flink-ts pool status\`). Still waiting; Ctrl-C gives up.`);
+        deployment.log(`The deployment takes more than ${SLOW_DEPLOYMENT_NOTE_MS / 1000} s: the pool may not have room for the JobManager (see \`flink-ts pool status\`). Still waiting; Ctrl-C gives up and takes the application back.`);
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

@@ -12,6 +12,8 @@ import { poolDeployedCluster } from './pool-deployed-cluster.js';
 
 export class PoolPerJobExecutor extends PerJobExecutor {
   constructor(options: PipelineExecutorOptions) {
-    super(options, async (log) => poolDeployedCluster(await PoolCluster.deploy(options.configuration, { type: 'per-job', defaultName: 'Flink per-job cluster', log }), 'per-job cluster'));
+    super(options, async (log, interrupted) =>
+      poolDeployedCluster(await PoolCluster.deploy(options.configuration, { type: 'per-job', defaultName: 'Flink per-job cluster', log, interrupted }), 'per-job cluster'),
+    );
   }
 }

@@ -32,8 +32,8 @@ function poolSessionTarget(): SessionTarget {
   return {
     name: 'pool-session',
     contextPrefix: 'pool',
-    deploy: async (configuration, log) => {
-      const cluster = await PoolCluster.deploy(configuration, { type: 'session', defaultName: 'Flink session cluster', log });
+    deploy: async (configuration, log, interrupted) => {
+      const cluster = await PoolCluster.deploy(configuration, { type: 'session', defaultName: 'Flink session cluster', log, interrupted });
       return poolSession(cluster, configuration, true);
     },
     attach: async (context, configuration) => {

@@ -73,6 +73,9 @@ function sshSession(cluster: SshCluster, started: boolean): SessionCluster {
     detach: () => cluster.detach(),
     // The REST endpoint is silent: lost only when the JobManager process is gone too.
     isGone: async () => !(await cluster.jobManagerAlive()),
-    shutDown: async () => ({ ...shutdownLines(await cluster.shutDown(), 'session cluster'), ok: (await cluster.shutDown()).ok }),
+    shutDown: async () => {
+      const report = await cluster.shutDown();
+      return { ...shutdownLines(report, 'session cluster'), ok: report.ok };
+    },
   };
 }

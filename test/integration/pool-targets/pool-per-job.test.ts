@@ -88,6 +88,19 @@ describe('pool-per-job and pool-application with two agents', () => {
     await fx.assertNothingLeft();
   });
 
+  test('a JobManager the pool has no room for: the request waits, and Ctrl-C gives up, taking the application back', async () => {
+    const run = fx.spawn(['run', '-t', 'pool-per-job', '-D', 'jobmanager.memory.process.size=100g', WORD_COUNT]);
+    await run.waitForOutput(/^Submitted application application_\d+_\d{4} to /m, 60_000);
+    const id = applicationIdIn(run.stderr);
+    await waitFor('the request to wait for room', async () => (await fx.pool.status()).queues.some((q) => q.pendingRequests === 1));
+    assert.equal((await fx.application(id))?.state, 'ACCEPTED');
+    run.signal('SIGINT');
+    const result = await exitWithin(run);
+    assert.equal(result.code, 1, describeResult(result));
+    assert.equal((await fx.application(id))?.state, 'KILLED');
+    await fx.assertNothingLeft();
+  });
+
   test('-d with pool-per-job is refused before anything is submitted', async () => {
     const result = await fx.cli('run', '-d', '-t', 'pool-per-job', WORD_COUNT);
     assert.equal(result.code, 2, describeResult(result));
