@@ -1,7 +1,10 @@
 import type { Output } from '../common/records.js';
 import type { RuntimeContext } from '../common/runtime-context.js';
 import type { OperatorSetup, RuntimeExecutionMode, StreamOperator } from './stream-operator.js';
+import type { KeyedStateBackend, StreamOperatorStateContext } from '../state/operator-state-context.js';
+import type { KeyedStateStore, OperatorStateStore } from '../state/state-stores.js';
 import { isRichFunction } from '../functions/rich-function.js';
+import { isCheckpointListener, isCheckpointedFunction } from '../state/checkpointed-function.js';
 import { NO_TIMESTAMP } from '../common/records.js';
 
 /** Common plumbing: keeps the setup, forwards watermarks, drives a rich user function's lifecycle. */
@@ -11,6 +14,9 @@ export abstract class AbstractStreamOperator<OUT> implements StreamOperator {
   protected runtimeMode: RuntimeExecutionMode = 'STREAMING';
   protected setupInfo!: OperatorSetup;
   protected currentWatermark = Number.NEGATIVE_INFINITY;
+  /** Set by `initializeState`; the keyed backend only on a keyed input. */
+  protected operatorStateBackend: OperatorStateStore | undefined;
+  protected keyedStateBackend: KeyedStateBackend | undefined;
 
   constructor(protected readonly userFunction?: unknown) {}
 
@@ -20,6 +26,44 @@ export abstract class AbstractStreamOperator<OUT> implements StreamOperator {
     this.runtimeContext = setup.runtimeContext;
     this.runtimeMode = setup.runtimeMode;
     if (isRichFunction(this.userFunction)) this.userFunction.setRuntimeContext(setup.runtimeContext);
+  }
+
+  /** Gives the user function its state: keyed state through the runtime context, operator state through CheckpointedFunction. */
+  async initializeState(context: StreamOperatorStateContext): Promise<void> {
+    this.operatorStateBackend = context.operatorStateBackend;
+    this.keyedStateBackend = context.keyedStateBackend;
+    this.runtimeContext.setKeyedStateStore(context.keyedStateBackend);
+    const fn = this.userFunction;
+    if (isCheckpointedFunction(fn)) {
+      const keyed: KeyedStateStore | undefined = context.keyedStateBackend;
+      await fn.initializeState({
+        isRestored: () => context.isRestored(),
+        getOperatorStateStore: () => context.operatorStateBackend,
+        getKeyedStateStore: () => {
+          if (keyed === undefined) {
+            throw new Error("Keyed state can only be used on a 'keyed stream', i.e., after a 'keyBy()' operation.");
+          }
+          return keyed;
+        },
+      });
+    }
+  }
+
+  async snapshotState(checkpointId: number, timestamp: number): Promise<void> {
+    const fn = this.userFunction;
+    if (isCheckpointedFunction(fn)) {
+      await fn.snapshotState({ getCheckpointId: () => checkpointId, getCheckpointTimestamp: () => timestamp });
+    }
+  }
+
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    const fn = this.userFunction;
+    if (isCheckpointListener(fn)) await fn.notifyCheckpointComplete(checkpointId);
+  }
+
+  async notifyCheckpointAborted(checkpointId: number): Promise<void> {
+    const fn = this.userFunction;
+    if (isCheckpointListener(fn)) await fn.notifyCheckpointAborted?.(checkpointId);
   }
 
   async open(): Promise<void> {

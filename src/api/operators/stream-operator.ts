@@ -1,5 +1,6 @@
 import type { Output } from '../common/records.js';
 import type { RuntimeContext } from '../common/runtime-context.js';
+import type { StreamOperatorStateContext } from '../state/operator-state-context.js';
 
 /**
  * Flink's chaining strategies: whether an operator may be chained to its predecessor (ALWAYS),
@@ -17,6 +18,12 @@ export interface OperatorServices {
   /** Sends a message to the operator's coordinator on the JobMaster (collect sink results). */
   sendToCoordinator(operatorId: string, payload: unknown): void;
   processingTime(): number;
+  /**
+   * Runs `callback` at processing time `time` (or at once when it has passed) inside the task,
+   * between records and never during a checkpoint, so what it does belongs to one checkpoint.
+   * Returns a function that cancels it.
+   */
+  scheduleProcessingTime(time: number, callback: () => void): () => void;
 }
 
 export interface OperatorSetup {
@@ -35,6 +42,14 @@ export interface OperatorSetup {
  */
 export interface StreamOperator {
   setup(setup: OperatorSetup): void;
+  /** Before `open`: takes the operator's state, empty or restored (Flink's initializeState). */
+  initializeState?(context: StreamOperatorStateContext): void | Promise<void>;
+  /** At a checkpoint, before the barrier goes downstream: the last chance to emit records of this checkpoint. */
+  prepareSnapshotPreBarrier?(checkpointId: number): void | Promise<void>;
+  /** At a checkpoint, after the barrier: puts what the operator holds outside its state backends into them. */
+  snapshotState?(checkpointId: number, timestamp: number): void | Promise<void>;
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  notifyCheckpointAborted?(checkpointId: number): void | Promise<void>;
   open(): void | Promise<void>;
   finish(): void | Promise<void>;
   close(): void | Promise<void>;

@@ -19,6 +19,12 @@ export interface SourceReaderContext {
   readonly parallelism: number;
   readonly attemptNumber: number;
   readonly services: OperatorServices;
+  /**
+   * Set when the subtask resumes from a checkpoint or savepoint: the splits (read positions) it
+   * must read, exactly these and nothing else; may be empty. Undefined on a fresh start, when the
+   * reader takes its share of the input by subtask index.
+   */
+  readonly restoredSplits?: readonly unknown[];
 }
 
 export interface SourceReader<T> {
@@ -31,6 +37,14 @@ export interface SourceReader<T> {
   pollNext(output: ReaderOutput<T>): InputStatus;
   isAvailable(): Promise<void>;
   close(): void | Promise<void>;
+  /**
+   * The input this reader has not emitted yet, as splits of plain (msgpack-serialisable) data,
+   * at the point between two `pollNext` calls where the checkpoint is taken. A restored reader
+   * gets them back as `restoredSplits`, possibly spread over other subtasks after a rescale, so a
+   * split must stand on its own. Readers without it (sockets) cannot replay: they start afresh.
+   */
+  snapshotState?(checkpointId: number): unknown[];
+  notifyCheckpointComplete?(checkpointId: number): void;
 }
 
 export interface Source<T> {
