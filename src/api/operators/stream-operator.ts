@@ -33,6 +33,8 @@ export interface OperatorSetup {
   readonly output: Output<unknown>;
   readonly runtimeMode: RuntimeExecutionMode;
   readonly services: OperatorServices;
+  /** Whether the job checkpoints: sinks then commit on checkpoints instead of at end of input. */
+  readonly checkpointingEnabled?: boolean;
 }
 
 /**

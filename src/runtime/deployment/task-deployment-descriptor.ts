@@ -2,6 +2,7 @@ import type { ExecutionAttemptId, IntermediateDataSetId, JobId } from '../../cor
 import type { JobVertex, StreamNodeSummary } from '../jobgraph/job-graph.js';
 import type { ProgramInfo } from '../jobgraph/program-info.js';
 import type { WorkerAddress } from '../network/network-messages.js';
+import type { TaskRestore } from '../checkpoint/checkpoint-metadata.js';
 
 /** Network sizing, Flink's keys: buffers-per-channel, floating-buffers-per-gate, max-buffers-per-channel. */
 export interface NetworkSettings {
@@ -30,6 +31,16 @@ export interface InputGateDescriptor {
   readonly channels: readonly InputChannelDescriptor[];
 }
 
+/** How a task takes part in checkpoints; absent when the job does not checkpoint. */
+export interface TaskCheckpointingSettings {
+  readonly mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  /**
+   * FLIP-147: once its input ended, a task waits for one more checkpoint to complete before it
+   * finishes, so two-phase-commit sinks commit their last output.
+   */
+  readonly finalCheckpoint: boolean;
+}
+
 /** Everything a TaskManager needs to run one subtask attempt (Flink's TaskDeploymentDescriptor). */
 export interface TaskDeploymentDescriptor {
   readonly jobId: JobId;
@@ -45,6 +56,9 @@ export interface TaskDeploymentDescriptor {
   readonly inputGates: readonly InputGateDescriptor[];
   readonly location: WorkerAddress;
   readonly network: NetworkSettings;
+  readonly checkpointing?: TaskCheckpointingSettings;
+  /** The state this attempt starts from; absent on a fresh start. */
+  readonly taskRestore?: TaskRestore;
 }
 
 /** `"<name> (i/p)#attempt"`, Flink's task name with subtasks. */

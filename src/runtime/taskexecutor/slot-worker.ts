@@ -4,7 +4,8 @@ import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-des
 import type { NetworkMessage, RoutedMessage, WorkerAddress } from '../network/network-messages.js';
 import type { TaskStateReport } from '../worker/stream-task.js';
 import type { TaskMetricsSnapshot } from '../worker/task-metrics.js';
-import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-worker-protocol.js';
+import type { CheckpointMessage, FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-worker-protocol.js';
+import type { CheckpointBarrier } from '../checkpoint/checkpoint-options.js';
 
 export interface SlotWorkerEvents {
   onTaskState(attemptId: ExecutionAttemptId, report: TaskStateReport): void;
@@ -12,6 +13,7 @@ export interface SlotWorkerEvents {
   onCoordinator(attemptId: ExecutionAttemptId, operatorId: string, payload: unknown): void;
   onStdout(text: string, stderr: boolean): void;
   onMetrics(snapshots: readonly TaskMetricsSnapshot[]): void;
+  onCheckpoint(attemptId: ExecutionAttemptId, message: CheckpointMessage): void;
   /** The thread ended on its own (user `process.exit`, out of memory, uncaught error). */
   onExit(reason: string): void;
 }
@@ -68,6 +70,14 @@ export class SlotWorker {
     this.send({ type: 'cancel', attemptId });
   }
 
+  triggerCheckpoint(attemptId: ExecutionAttemptId, barrier: CheckpointBarrier): void {
+    this.send({ type: 'triggerCheckpoint', attemptId, barrier });
+  }
+
+  notifyCheckpoint(attemptId: ExecutionAttemptId, checkpointId: number, completed: boolean): void {
+    this.send({ type: 'notifyCheckpoint', attemptId, checkpointId, completed });
+  }
+
   deliver(message: NetworkMessage): void {
     if (message.t === 'BufferResponse') {
       this.worker.postMessage({ type: 'net', message } satisfies ToSlotWorker, [message.bytes.buffer as ArrayBuffer]);
@@ -103,6 +113,9 @@ export class SlotWorker {
         return;
       case 'metrics':
         this.events.onMetrics(m.snapshots);
+        return;
+      case 'checkpoint':
+        this.events.onCheckpoint(m.attemptId, m.message);
         return;
     }
   }

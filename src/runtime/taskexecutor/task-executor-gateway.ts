@@ -1,6 +1,7 @@
 import type { AllocationId, ExecutionAttemptId, JobId } from '../../core/ids.js';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor.js';
 import type { TaskMetricsSnapshot } from '../worker/task-metrics.js';
+import type { CheckpointBarrier } from '../checkpoint/checkpoint-options.js';
 
 /** Where a TaskManager is: its id, its RPC address, and its data server for record exchange. */
 export interface TaskManagerLocation {
@@ -35,6 +36,10 @@ export interface TaskExecutorGateway {
   /** Deploys a subtask; `jobMasterId` must be the one the slot was allocated for (fencing). */
   submitTask(tdd: TaskDeploymentDescriptor, jobMasterId: string): Promise<void>;
   cancelTask(attemptId: ExecutionAttemptId): Promise<void>;
+  /** Starts a checkpoint at a source task (Flink's triggerCheckpoint); the task acks or declines to the JobMaster. */
+  triggerCheckpoint(attemptId: ExecutionAttemptId, barrier: CheckpointBarrier): Promise<void>;
+  /** Tells a task a checkpoint completed (`completed`) or was aborted; best effort. */
+  notifyCheckpoint(attemptId: ExecutionAttemptId, checkpointId: number, completed: boolean): Promise<void>;
   freeSlot(allocationId: AllocationId): Promise<void>;
   /** Answers the ResourceManager's heartbeat with the slot report. */
   heartbeatFromResourceManager(): Promise<readonly SlotStatus[]>;

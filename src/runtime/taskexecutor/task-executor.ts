@@ -7,6 +7,7 @@ import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-des
 import type { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
 import type { NetworkMessage, RoutedMessage } from '../network/network-messages.js';
 import type { TaskMetricsSnapshot } from '../worker/task-metrics.js';
+import type { CheckpointBarrier } from '../checkpoint/checkpoint-options.js';
 import type { LogFileInfo, SlotStatus, TaskExecutorGateway, TaskManagerLocation } from './task-executor-gateway.js';
 import { SlotWorker } from './slot-worker.js';
 import { serializeError } from '../../core/errors.js';
@@ -119,6 +120,18 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   cancelTask(attemptId: ExecutionAttemptId): Promise<void> {
     this.attemptSlot.get(attemptId)?.worker?.cancel(attemptId);
+    return Promise.resolve();
+  }
+
+  triggerCheckpoint(attemptId: ExecutionAttemptId, barrier: CheckpointBarrier): Promise<void> {
+    const worker = this.attemptSlot.get(attemptId)?.worker;
+    if (worker === undefined) return Promise.reject(new Error(`Task ${attemptId} does not run on TaskManager ${this.resourceId}.`));
+    worker.triggerCheckpoint(attemptId, barrier);
+    return Promise.resolve();
+  }
+
+  notifyCheckpoint(attemptId: ExecutionAttemptId, checkpointId: number, completed: boolean): Promise<void> {
+    this.attemptSlot.get(attemptId)?.worker?.notifyCheckpoint(attemptId, checkpointId, completed);
     return Promise.resolve();
   }
 
@@ -238,6 +251,17 @@ export class TaskExecutor implements TaskExecutorGateway {
         onStdout: (text, stderr) => this.options.stdout(text, stderr),
         onMetrics: (snapshots) => {
           for (const m of snapshots) this.metrics.set(m.attemptId, m);
+        },
+        onCheckpoint: (attemptId, message) => {
+          const jobMaster = this.jobMasterOf(slot);
+          if (jobMaster === undefined) return;
+          const sent =
+            message.kind === 'ack'
+              ? jobMaster.acknowledgeCheckpoint(attemptId, message.checkpointId, message.states)
+              : message.kind === 'decline'
+                ? jobMaster.declineCheckpoint(attemptId, message.checkpointId, message.reason)
+                : jobMaster.notifyEndOfData(attemptId);
+          sent.catch((e: unknown) => this.options.logger.warn(`Could not report checkpoint progress of task ${attemptId}: ${String(e)}`));
         },
         onExit: (reason) => this.failSlot(slot, reason),
       },

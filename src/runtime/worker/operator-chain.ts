@@ -5,8 +5,12 @@ import type { StreamGraph, StreamNode } from '../../api/graph/stream-graph.js';
 import type { OneInputStreamOperator, OperatorServices, StreamOperator } from '../../api/operators/stream-operator.js';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor.js';
 import type { ResultPartition } from '../network/result-partition.js';
+import type { KeyedStateBackend } from '../../api/state/operator-state-context.js';
 import { RuntimeContext } from '../../api/common/runtime-context.js';
 import { RecordWriter } from '../network/record-writer.js';
+import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
+import { DefaultOperatorStateBackend } from '../state/default-operator-state-backend.js';
+import { computeKeyGroupRangeForOperatorIndex } from '../../core/key-group-range-assignment.js';
 import { wrapOperatorError } from './operator-exception.js';
 import { taskNameWithSubtasks } from '../deployment/task-deployment-descriptor.js';
 
@@ -29,6 +33,41 @@ class ChainingOutput implements Output<unknown> {
   emitWatermark(watermark: number): void {
     this.operator.processWatermark(watermark);
   }
+}
+
+/** Sets the key of each record before a keyed operator sees it (Flink's setKeyContextElement). */
+class KeyedChainingOutput implements Output<unknown> {
+  constructor(
+    private readonly operator: OneInputStreamOperator<unknown>,
+    private readonly operatorName: string,
+    private readonly keyContext: KeyContext,
+  ) {}
+  collect(value: unknown, timestamp: number): void {
+    try {
+      this.keyContext.backend.setCurrentKey(this.keyContext.selector(value));
+      this.operator.processElement(value, timestamp);
+    } catch (e) {
+      throw wrapOperatorError(e, this.operatorName);
+    }
+  }
+  collectSide(): void {
+    // See ChainingOutput.collectSide.
+  }
+  emitWatermark(watermark: number): void {
+    this.operator.processWatermark(watermark);
+  }
+}
+
+/** A keyed input of an operator: where its state is and how to get a record's key. */
+export interface KeyContext {
+  readonly backend: KeyedStateBackend;
+  readonly selector: (value: unknown) => unknown;
+}
+
+/** Where keyed state backends take processing time and schedule timers. */
+export interface StateServices {
+  now(): number;
+  schedule(time: number, callback: () => void): () => void;
 }
 
 class RecordWriterOutput implements Output<unknown> {
@@ -81,14 +120,24 @@ export class OperatorChain {
   readonly names: string[] = [];
   readonly writers: RecordWriter[] = [];
   readonly accumulators = new Map<string, Accumulator<unknown>>();
+  /** Per operator (head first): its keyed state backend, on keyed inputs only. */
+  readonly keyedBackends: (HeapKeyedStateBackend | undefined)[] = [];
+  /** Per operator (head first): its operator state. */
+  readonly operatorBackends: DefaultOperatorStateBackend[] = [];
+  /** The operator ids, head first, as checkpoints name them. */
+  readonly operatorIds: string[] = [];
+  /** The head's keyed inputs (index 0, and 1 for a two-input head), for the task to set keys. */
+  readonly headKeyContexts: (KeyContext | undefined)[] = [];
 
   constructor(
     tdd: TaskDeploymentDescriptor,
     graph: StreamGraph,
     partitions: ReadonlyMap<string, ResultPartition>,
     services: OperatorServices,
+    stateServices: StateServices,
   ) {
     const byNode = new Map<number, StreamOperator>();
+    const keyContextOf = new Map<number, KeyContext>();
     const configs = tdd.vertex.operators;
     const flushAlways = tdd.vertex.bufferTimeout === 0;
     const taskInfo = {
@@ -104,6 +153,17 @@ export class OperatorChain {
       const config = configs[i] as (typeof configs)[number];
       const node = graph.nodes.get(config.streamNodeId) as StreamNode;
       const operator = node.operatorFactory.create();
+      const keySelectors = node.keySelectors as readonly (((value: unknown) => unknown) | undefined)[];
+      const keyedBackend = keySelectors.some((k) => k !== undefined)
+        ? new HeapKeyedStateBackend({
+            keyGroupRange: computeKeyGroupRangeForOperatorIndex(tdd.vertex.maxParallelism, tdd.vertex.parallelism, tdd.subtaskIndex),
+            maxParallelism: tdd.vertex.maxParallelism,
+            processingTime: stateServices,
+          })
+        : undefined;
+      const keyContexts = keySelectors.map((selector) =>
+        selector === undefined || keyedBackend === undefined ? undefined : { backend: keyedBackend, selector },
+      );
       const main: Output<unknown>[] = [];
       const side = new Map<string, Output<unknown>[]>();
       const route = (tag: string | undefined, output: Output<unknown>): void => {
@@ -113,7 +173,11 @@ export class OperatorChain {
       for (const out of config.chainedOutputs) {
         const target = byNode.get(out.targetNodeId) as OneInputStreamOperator<unknown>;
         const targetName = (graph.nodes.get(out.targetNodeId) as StreamNode).operatorName;
-        route(out.outputTag, new ChainingOutput(target, targetName));
+        const targetContext = keyContextOf.get(out.targetNodeId);
+        route(
+          out.outputTag,
+          targetContext === undefined ? new ChainingOutput(target, targetName) : new KeyedChainingOutput(target, targetName, targetContext),
+        );
       }
       for (const out of config.nonChainedOutputs) {
         const produced = tdd.producedPartitions.find((p) => p.dataSetId === out.dataSetId);
@@ -136,11 +200,22 @@ export class OperatorChain {
         output: new OperatorOutputs(main, side),
         runtimeMode: tdd.jobType,
         services,
+        checkpointingEnabled: tdd.checkpointing !== undefined,
       });
       byNode.set(config.streamNodeId, operator);
+      if (keyContexts[0] !== undefined) keyContextOf.set(config.streamNodeId, keyContexts[0]);
       this.operators.unshift(operator);
       this.names.unshift(config.name);
+      this.operatorIds.unshift(config.operatorId);
+      this.keyedBackends.unshift(keyedBackend);
+      this.operatorBackends.unshift(new DefaultOperatorStateBackend());
+      if (i === 0) this.headKeyContexts.push(...keyContexts);
     }
+  }
+
+  /** Ends processing-time timers of every keyed backend. */
+  disposeState(): void {
+    for (const backend of this.keyedBackends) backend?.dispose();
   }
 
   get head(): StreamOperator {

@@ -43,6 +43,11 @@ function servicesFor(attemptId: ExecutionAttemptId): OperatorServices {
     stderr: (text) => post({ type: 'stdout', text, stderr: true }),
     sendToCoordinator: (operatorId, payload) => post({ type: 'coordinator', attemptId, operatorId, payload }),
     processingTime: () => Date.now(),
+    // Replaced by each task with one that runs the callback between its records.
+    scheduleProcessingTime: (time, callback) => {
+      const timer = setTimeout(callback, Math.max(0, time - Date.now()));
+      return () => clearTimeout(timer);
+    },
   };
 }
 
@@ -54,8 +59,18 @@ function deploy(tdd: TaskDeploymentDescriptor): void {
         post({ type: 'taskState', attemptId: tdd.attemptId, state: 'CANCELED' });
         return;
       }
-      const task = new StreamTask(tdd, g, network, servicesFor(tdd.attemptId), (report) =>
-        post({ type: 'taskState', attemptId: tdd.attemptId, ...report }),
+      const attemptId = tdd.attemptId;
+      const task = new StreamTask(
+        tdd,
+        g,
+        network,
+        servicesFor(attemptId),
+        (report) => post({ type: 'taskState', attemptId, ...report }),
+        {
+          acknowledge: (checkpointId, states) => post({ type: 'checkpoint', attemptId, message: { kind: 'ack', checkpointId, states } }),
+          decline: (checkpointId, reason) => post({ type: 'checkpoint', attemptId, message: { kind: 'decline', checkpointId, reason } }),
+          endOfData: () => post({ type: 'checkpoint', attemptId, message: { kind: 'endOfData' } }),
+        },
       );
       tasks.set(tdd.attemptId, task);
       void task.invoke().finally(() => tasks.delete(tdd.attemptId));
@@ -87,5 +102,20 @@ port.on('message', (message: ToSlotWorker) => {
     case 'net':
       network.onMessage(message.message);
       return;
+    case 'triggerCheckpoint': {
+      const task = tasks.get(message.attemptId);
+      if (task !== undefined) task.triggerCheckpoint(message.barrier);
+      else {
+        const reason = serializeError(new Error(`Task ${message.attemptId} is not running, so it cannot take checkpoint ${message.barrier.checkpointId}.`));
+        post({ type: 'checkpoint', attemptId: message.attemptId, message: { kind: 'decline', checkpointId: message.barrier.checkpointId, reason } });
+      }
+      return;
+    }
+    case 'notifyCheckpoint': {
+      const task = tasks.get(message.attemptId);
+      if (message.completed) task?.notifyCheckpointComplete(message.checkpointId);
+      else task?.notifyCheckpointAborted(message.checkpointId);
+      return;
+    }
   }
 });

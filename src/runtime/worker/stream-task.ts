@@ -6,7 +6,6 @@ import type { SerializedThrowable } from '../../core/errors.js';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor.js';
 import type { ExecutionState } from '../executiongraph/execution-state.js';
 import type { NetworkEnvironment } from '../network/network-environment.js';
-import type { GateEvent } from '../network/input-gate.js';
 import type { DataBuffer } from '../network/buffer.js';
 import { SourceOperator } from '../../api/operators/source-operator.js';
 import { NO_TIMESTAMP } from '../../api/common/records.js';
@@ -16,8 +15,15 @@ import { InputGate } from '../network/input-gate.js';
 import { LocalInputChannel } from '../network/local-input-channel.js';
 import { FloatingBufferPool, RemoteInputChannel } from '../network/remote-input-channel.js';
 import { addressKey } from '../network/network-messages.js';
-import { END_OF_PARTITION, MAX_WATERMARK } from '../network/buffer.js';
+import { END_OF_DATA, END_OF_PARTITION, MAX_WATERMARK } from '../network/buffer.js';
 import { OperatorChain } from './operator-chain.js';
+import type { KeyContext } from './operator-chain.js';
+import type { CheckpointBarrier } from '../checkpoint/checkpoint-options.js';
+import type { OperatorSubtaskState } from '../checkpoint/checkpoint-metadata.js';
+import { CheckpointBarrierHandler } from './checkpoint-barrier-handler.js';
+import { TaskMailbox } from './task-mailbox.js';
+import { restoreTaskState } from './task-state-restore.js';
+import { SubtaskCheckpointCoordinator } from './subtask-checkpoint-coordinator.js';
 import { wrapOperatorError } from './operator-exception.js';
 import { taskNameWithSubtasks } from '../deployment/task-deployment-descriptor.js';
 import { TaskMetrics } from './task-metrics.js';
@@ -33,14 +39,27 @@ export interface TaskStateReport {
 
 class TaskCanceledError extends Error {}
 
+/** How a task tells the JobMaster about its part in checkpoints. */
+export interface CheckpointResponder {
+  acknowledge(checkpointId: number, states: Readonly<Record<string, OperatorSubtaskState>>): void;
+  decline(checkpointId: number, reason: SerializedThrowable): void;
+  /** A source's input ended and it waits for its final checkpoint: the JobMaster may trigger one now. */
+  endOfData(): void;
+}
+
 /** How long a task may run records before it lets timers and messages of its worker run. */
 const YIELD_INTERVAL_MS = 5;
 
 /**
  * One subtask attempt (Flink's StreamTask): sets up partitions, gates and the operator chain,
- * then runs a loop that processes input (or polls the source) as long as its outputs have room,
- * and waits for input, room or cancellation otherwise. All tasks of a slot share the worker's
- * event loop, so the loop yields regularly.
+ * restores the chain's state, then runs a loop that processes input (or polls the source) as long
+ * as its outputs have room, and waits for input, room, mail or cancellation otherwise. All tasks of
+ * a slot share the worker's event loop, so the loop yields regularly.
+ *
+ * Checkpoints: a source task snapshots when the JobMaster triggers it; other tasks when the
+ * barrier has come through all their inputs (CheckpointBarrierHandler). With checkpointing on, a
+ * task whose input ended finishes its operators, sends EndOfData and waits for a checkpoint to
+ * complete before it ends (FLIP-147's final checkpoint), so sinks commit everything they wrote.
  */
 export class StreamTask {
   private canceled = false;
@@ -54,15 +73,33 @@ export class StreamTask {
   /** Kept apart from the chain, which is dropped at close: the final report still counts their records. */
   private writers: OperatorChain['writers'] = [];
   private readonly metrics: TaskMetrics;
+  private readonly mailbox = new TaskMailbox(() => this.wakeUp());
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private checkpointer: SubtaskCheckpointCoordinator | undefined;
+  private barrierHandler: CheckpointBarrierHandler | undefined;
+  /** `finish()` ran on every operator: the input ended, or a drain was requested. */
+  private operatorsFinished = false;
+  /** The first checkpoint taken after the operators finished: the task ends once it completes. */
+  private finalCheckpointId: number | undefined;
+  private latestCompletedCheckpointId = 0;
+  /** A stop-with-savepoint without drain: the task ends without finishing its operators once it completes. */
+  private suspendSavepointId: number | undefined;
+  /** A source stopped by a stop-with-savepoint: no records until the savepoint completes or is aborted. */
+  private sourceHalted = false;
+  /** A source asked to drain (stop --drain): its input ends now. */
+  private drainBarrier: CheckpointBarrier | undefined;
+  private readonly taskServices: OperatorServices;
 
   constructor(
     private readonly tdd: TaskDeploymentDescriptor,
     private readonly graph: StreamGraph,
     private readonly network: NetworkEnvironment,
-    private readonly services: OperatorServices,
+    services: OperatorServices,
     private readonly report: (report: TaskStateReport) => void,
+    private readonly responder: CheckpointResponder,
   ) {
     this.metrics = new TaskMetrics(tdd.attemptId);
+    this.taskServices = { ...services, scheduleProcessingTime: (time, callback) => this.scheduleProcessingTime(time, callback) };
   }
 
   metricsSnapshot(): TaskMetricsSnapshot {
@@ -88,15 +125,35 @@ export class StreamTask {
     this.wakeUp();
   }
 
+  /** The JobMaster triggers a checkpoint at this (source) task; it runs between two records. */
+  triggerCheckpoint(barrier: CheckpointBarrier): void {
+    this.mailbox.put(() => this.onTrigger(barrier));
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.mailbox.put(() => this.onCheckpointComplete(checkpointId));
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.mailbox.put(() => this.onCheckpointAborted(checkpointId));
+  }
+
   /** Runs the task to a terminal state and reports every state change. Never throws. */
   async invoke(): Promise<void> {
     this.report({ state: 'INITIALIZING' });
     try {
       this.setUp();
       const chain = this.chain as OperatorChain;
+      const restored = await restoreTaskState(chain, this.tdd.taskRestore);
       for (let i = chain.operators.length - 1; i >= 0; i--) {
+        const op = chain.operators[i];
         try {
-          await chain.operators[i]?.open();
+          await op?.initializeState?.({
+            isRestored: () => restored[i] === true,
+            operatorStateBackend: chain.operatorBackends[i] as (typeof chain.operatorBackends)[number],
+            keyedStateBackend: chain.keyedBackends[i],
+          });
+          await op?.open();
         } catch (e) {
           throw wrapOperatorError(e, chain.names[i] as string);
         }
@@ -107,7 +164,7 @@ export class StreamTask {
       for (const inputs of this.gates) for (const gate of inputs) gate.requestPartitions();
       if (chain.head instanceof SourceOperator) await this.runSource(chain.head);
       else await this.runInputs();
-      await this.finishOperators();
+      await this.awaitFinalCheckpoint();
       this.stopFlusher();
       for (const p of this.partitions.values()) {
         p.flushAll();
@@ -126,6 +183,9 @@ export class StreamTask {
         error.message = `${error.message} (task ${this.name})`;
         this.report({ state: 'FAILED', error: serializeError(error), accumulators: this.accumulatorSnapshots(), metrics: this.metricsSnapshot() });
       }
+    } finally {
+      for (const t of this.timers) clearTimeout(t);
+      this.timers.clear();
     }
   }
 
@@ -141,9 +201,13 @@ export class StreamTask {
       );
       this.partitions.set(p.partitionId, partition);
     }
-    this.chain = new OperatorChain(this.tdd, this.graph, this.partitions, this.services);
-    this.accumulators = this.chain.accumulators;
-    this.writers = this.chain.writers;
+    const chain = new OperatorChain(this.tdd, this.graph, this.partitions, this.taskServices, {
+      now: () => this.taskServices.processingTime(),
+      schedule: (time, callback) => this.scheduleProcessingTime(time, callback),
+    });
+    this.chain = chain;
+    this.accumulators = chain.accumulators;
+    this.writers = chain.writers;
     for (const partition of this.partitions.values()) this.network.registerPartition(partition);
 
     const self = addressKey(this.tdd.location);
@@ -163,11 +227,29 @@ export class StreamTask {
       }
       (this.gates[inputIndex] as InputGate[]).push(gate);
     }
+    this.checkpointer = new SubtaskCheckpointCoordinator(chain, this.partitions.values(), this.tdd.subtaskIndex, this.responder);
+    const settings = this.tdd.checkpointing;
+    if (settings !== undefined) {
+      this.barrierHandler = new CheckpointBarrierHandler(this.gates.flat(), settings.mode === 'EXACTLY_ONCE', {
+        triggerCheckpoint: (barrier) => this.performCheckpoint(barrier),
+        abortCheckpoint: (id, reason) => this.checkpointer?.abort(id, reason),
+      });
+    }
   }
 
   private async runSource(source: SourceOperator<unknown>): Promise<void> {
     for (;;) {
       this.checkCanceled();
+      if (this.mailbox.hasMail()) {
+        await this.mailbox.drain();
+        continue;
+      }
+      if (this.drainBarrier !== undefined) break;
+      if (this.sourceHalted) {
+        if (this.suspendSavepointId !== undefined && this.latestCompletedCheckpointId >= this.suspendSavepointId) return;
+        await this.waitFor(undefined, 'idle');
+        continue;
+      }
       if (!this.outputsAvailable()) {
         await this.waitForOutputs();
         continue;
@@ -182,32 +264,61 @@ export class StreamTask {
       if (status === 'NOTHING_AVAILABLE') await this.waitFor(source.isAvailable(), 'idle');
       else await this.maybeYield();
     }
-    // Bounded input ended: MAX_WATERMARK lets every downstream event-time timer fire (Flink's rule).
+    // Bounded input ended (or a drain): MAX_WATERMARK lets every downstream event-time timer fire (Flink's rule).
     source.processWatermark(MAX_WATERMARK);
+    await this.endOfInput();
+    const drain = this.drainBarrier;
+    if (drain !== undefined) await this.performCheckpoint(drain);
   }
 
   private async runInputs(): Promise<void> {
     const head = (this.chain as OperatorChain).head;
     const headName = (this.chain as OperatorChain).headName;
     const inputs = this.gates.filter((g) => g.length > 0);
-    const ended = inputs.map(() => false);
+    const twoInputs = inputs.length === 2;
+    const endedData = inputs.map(() => false);
     for (;;) {
       this.checkCanceled();
-      if (ended.every(Boolean)) return;
+      if (this.mailbox.hasMail()) {
+        await this.mailbox.drain();
+        continue;
+      }
+      if (inputs.every((gates) => gates.every((g) => g.isFinished() && !g.hasData()))) return;
       if (!this.outputsAvailable()) {
         await this.waitForOutputs();
         continue;
       }
       let progressed = false;
       for (let i = 0; i < inputs.length; i++) {
-        if (ended[i] === true) continue;
         for (const gate of inputs[i] as InputGate[]) {
-          if (gate.isFinished()) continue;
           const event = gate.pollNext();
           if (event === undefined) continue;
           progressed = true;
           try {
-            if (this.handle(event, head, i, inputs.length === 2)) ended[i] = (inputs[i] as InputGate[]).every((g) => g.isFinished());
+            switch (event.kind) {
+              case 'data':
+                this.processBuffer(event.buffer, head, i, twoInputs);
+                break;
+              case 'watermark':
+                if (!twoInputs) (head as OneInputStreamOperator<unknown>).processWatermark(event.watermark);
+                else if (i === 0) (head as TwoInputStreamOperator<unknown, unknown>).processWatermark1(event.watermark);
+                else (head as TwoInputStreamOperator<unknown, unknown>).processWatermark2(event.watermark);
+                break;
+              case 'barrier':
+                await this.barrierHandler?.processBarrier(event.barrier, gate, event.channel);
+                break;
+              case 'cancelMarker':
+                this.barrierHandler?.processCancelMarker(event.checkpointId);
+                break;
+              case 'endOfData':
+                if ((inputs[i] as InputGate[]).every((g) => g.isFinished() || g.hasReportedEndOfData())) endedData[i] = true;
+                if (endedData.every(Boolean)) await this.endOfInput();
+                break;
+              case 'channelEnded':
+              case 'end':
+                await this.barrierHandler?.processChannelEnded();
+                break;
+            }
           } catch (e) {
             throw wrapOperatorError(e, headName);
           }
@@ -218,28 +329,109 @@ export class StreamTask {
     }
   }
 
-  /** Returns true when the event ended a gate. */
-  private handle(event: GateEvent, head: unknown, input: number, twoInputs: boolean): boolean {
-    switch (event.kind) {
-      case 'data':
-        this.processBuffer(event.buffer, head, input, twoInputs);
-        return false;
-      case 'watermark':
-        if (!twoInputs) (head as OneInputStreamOperator<unknown>).processWatermark(event.watermark);
-        else if (input === 0) (head as TwoInputStreamOperator<unknown, unknown>).processWatermark1(event.watermark);
-        else (head as TwoInputStreamOperator<unknown, unknown>).processWatermark2(event.watermark);
-        return false;
-      case 'end':
-        return true;
+  /**
+   * Every input ended: operators finish (flushing what they buffer), and with a final checkpoint
+   * to come, downstream tasks learn that no record follows. A stop without drain skips this:
+   * its operators keep their state in the savepoint instead of flushing it.
+   */
+  private async endOfInput(): Promise<void> {
+    if (this.operatorsFinished || this.suspendSavepointId !== undefined) return;
+    await this.finishOperators();
+    this.operatorsFinished = true;
+    if (this.awaitsFinalCheckpoint()) {
+      for (const p of this.partitions.values()) {
+        p.flushAll();
+        p.broadcastEvent(END_OF_DATA);
+      }
+      if (this.isSourceTask()) this.responder.endOfData();
     }
+  }
+
+  private awaitsFinalCheckpoint(): boolean {
+    return this.tdd.checkpointing?.finalCheckpoint === true && this.tdd.jobType === 'STREAMING';
+  }
+
+  /** Runs mail until the checkpoint that must complete before this task ends has completed. */
+  private async awaitFinalCheckpoint(): Promise<void> {
+    const done = (): boolean => {
+      if (this.suspendSavepointId !== undefined) return this.latestCompletedCheckpointId >= this.suspendSavepointId;
+      if (!this.awaitsFinalCheckpoint() || !this.operatorsFinished) return true;
+      // A non-source task whose inputs all ended took part in its upstream's final checkpoint; one without
+      // (inputs ended by tasks that do not checkpoint) has nothing to wait for.
+      if (this.finalCheckpointId === undefined) return !this.isSourceTask();
+      return this.latestCompletedCheckpointId >= this.finalCheckpointId;
+    };
+    while (!done()) {
+      this.checkCanceled();
+      if (this.mailbox.hasMail()) await this.mailbox.drain();
+      else await this.waitFor(undefined, 'idle');
+    }
+  }
+
+  private async onTrigger(barrier: CheckpointBarrier): Promise<void> {
+    const type = barrier.options.type;
+    if (type === 'SAVEPOINT_TERMINATE' && !this.operatorsFinished) {
+      // Drain: the source loop ends its input first, then takes this savepoint.
+      this.drainBarrier = barrier;
+      return;
+    }
+    await this.performCheckpoint(barrier);
+    if (type === 'SAVEPOINT_SUSPEND' && this.isSourceTask()) this.sourceHalted = true;
+  }
+
+  private async performCheckpoint(barrier: CheckpointBarrier): Promise<void> {
+    if (this.canceled) return;
+    if (this.operatorsFinished) this.finalCheckpointId ??= barrier.checkpointId;
+    if (barrier.options.type === 'SAVEPOINT_SUSPEND' && !this.operatorsFinished) this.suspendSavepointId = barrier.checkpointId;
+    await this.checkpointer?.checkpointState(barrier, this.operatorsFinished);
+  }
+
+  private async onCheckpointComplete(checkpointId: number): Promise<void> {
+    if (checkpointId <= this.latestCompletedCheckpointId) return;
+    this.latestCompletedCheckpointId = checkpointId;
+    const chain = this.chain;
+    if (chain === undefined) return;
+    for (let i = 0; i < chain.operators.length; i++) {
+      try {
+        await chain.operators[i]?.notifyCheckpointComplete?.(checkpointId);
+      } catch (e) {
+        throw wrapOperatorError(e, chain.names[i] as string);
+      }
+    }
+  }
+
+  private async onCheckpointAborted(checkpointId: number): Promise<void> {
+    if (this.suspendSavepointId === checkpointId) {
+      // The stop failed: the job goes on as before.
+      this.suspendSavepointId = undefined;
+      this.sourceHalted = false;
+    }
+    const chain = this.chain;
+    if (chain === undefined) return;
+    for (let i = 0; i < chain.operators.length; i++) {
+      try {
+        await chain.operators[i]?.notifyCheckpointAborted?.(checkpointId);
+      } catch (e) {
+        throw wrapOperatorError(e, chain.names[i] as string);
+      }
+    }
+  }
+
+  private isSourceTask(): boolean {
+    return this.chain?.head instanceof SourceOperator;
   }
 
   private processBuffer(buffer: DataBuffer, head: unknown, input: number, twoInputs: boolean): void {
     const { values, timestamps } = buffer;
     const n = values.length;
     this.metrics.numRecordsIn += n;
+    const keyContext = (this.chain as OperatorChain).headKeyContexts[input];
     if (!twoInputs) {
       const op = head as OneInputStreamOperator<unknown>;
+      if (keyContext !== undefined) {
+        processKeyed(op, keyContext, values, timestamps);
+        return;
+      }
       if (timestamps === undefined) for (let i = 0; i < n; i++) op.processElement(values[i], NO_TIMESTAMP);
       else for (let i = 0; i < n; i++) op.processElement(values[i], timestamps[i] as number);
       return;
@@ -247,6 +439,7 @@ export class StreamTask {
     const op = head as TwoInputStreamOperator<unknown, unknown>;
     for (let i = 0; i < n; i++) {
       const ts = timestamps === undefined ? NO_TIMESTAMP : (timestamps[i] as number);
+      if (keyContext !== undefined) keyContext.backend.setCurrentKey(keyContext.selector(values[i]));
       if (input === 0) op.processElement1(values[i], ts);
       else op.processElement2(values[i], ts);
     }
@@ -275,6 +468,7 @@ export class StreamTask {
         first ??= wrapOperatorError(e, chain.names[i] as string);
       }
     }
+    chain.disposeState();
     this.chain = undefined;
     if (first !== undefined) throw first;
   }
@@ -297,12 +491,13 @@ export class StreamTask {
     }
   }
 
-  /** Sleeps until the promise settles, input arrives, or the task is canceled. */
+  /** Sleeps until the promise settles, input or mail arrives, or the task is canceled. */
   private async waitFor(promise: Promise<void> | undefined, kind: 'idle' | 'backpressure'): Promise<void> {
     // Pending input is a reason not to sleep only when waiting for input. A backpressured task
     // must sleep even with input queued: returning at once would spin in microtasks, starving
     // the worker's event loop of the very messages (credit, consumers' turns) that free room.
     if (kind === 'idle' && this.hasPendingInput()) return;
+    if (this.mailbox.hasMail() || this.canceled) return;
     const start = performance.now();
     await new Promise<void>((resolve) => {
       this.wake = resolve;
@@ -321,6 +516,22 @@ export class StreamTask {
 
   private wakeUp(): void {
     this.wake?.();
+  }
+
+  /** Processing-time callbacks (timers) run as mail, between records. */
+  private scheduleProcessingTime(time: number, callback: () => void): () => void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.mailbox.put(callback);
+      },
+      Math.max(0, time - Date.now()),
+    );
+    this.timers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    };
   }
 
   private async maybeYield(): Promise<void> {
@@ -354,5 +565,15 @@ export class StreamTask {
       snapshots.push({ name, kind: acc.kind, value: acc.getLocalValue() as number });
     }
     return snapshots;
+  }
+}
+
+/** The head loop of a keyed one-input task: the key is set before each record. */
+function processKeyed(op: OneInputStreamOperator<unknown>, keyContext: KeyContext, values: unknown[], timestamps: number[] | undefined): void {
+  const { backend, selector } = keyContext;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    backend.setCurrentKey(selector(value));
+    op.processElement(value, timestamps === undefined ? NO_TIMESTAMP : (timestamps[i] as number));
   }
 }
