@@ -14,6 +14,7 @@ import type { JobStatusHistory, StatusHistorySource } from './job-states.js';
 import { JobExecutionException, JobExecutionResult } from '../api/environment/job-execution-result.js';
 import { FlinkTsError, deserializeError, ensureError } from '../core/errors.js';
 import { createJobGraph } from '../runtime/jobgraph/job-graph-generator.js';
+import { jobConfigurationOf } from '../runtime/jobgraph/job-configuration.js';
 import { requiredSlots } from '../runtime/jobgraph/job-graph.js';
 import { MiniCluster } from '../runtime/minicluster/mini-cluster.js';
 
@@ -21,7 +22,7 @@ export class LocalExecutor implements PipelineExecutor {
   constructor(private readonly options: PipelineExecutorOptions) {}
 
   async execute(graph: StreamGraph, program: ProgramInfo): Promise<JobClient> {
-    const jobGraph = createJobGraph(graph, program);
+    const jobGraph = createJobGraph(graph, program, undefined, jobConfigurationOf(this.options.configuration));
     const cluster = await MiniCluster.start({
       numSlots: requiredSlots(jobGraph),
       configuration: this.options.configuration,

@@ -15,6 +15,7 @@ import type { JobStatusHistory, StatusHistorySource } from './job-states.js';
 import { JobExecutionException, JobExecutionResult } from '../api/environment/job-execution-result.js';
 import { FlinkTsError } from '../core/errors.js';
 import { createJobGraph } from '../runtime/jobgraph/job-graph-generator.js';
+import { jobConfigurationOf } from '../runtime/jobgraph/job-configuration.js';
 import { restClusterClientFor } from './cluster-address.js';
 import { RestRequestError } from './rest-cluster-client.js';
 
@@ -25,13 +26,15 @@ export interface RemoteExecutorOptions extends PipelineExecutorOptions {
 
 export class RemoteExecutor implements PipelineExecutor {
   private readonly client: RestClusterClient;
+  private readonly configuration: RemoteExecutorOptions['configuration'];
 
   constructor(options: RemoteExecutorOptions) {
     this.client = options.client ?? restClusterClientFor(options.configuration);
+    this.configuration = options.configuration;
   }
 
   async execute(graph: StreamGraph, program: ProgramInfo): Promise<JobClient> {
-    const jobGraph = createJobGraph(graph, program);
+    const jobGraph = createJobGraph(graph, program, undefined, jobConfigurationOf(this.configuration));
     let bytes: Buffer;
     try {
       bytes = await readFile(program.artifactPath);

@@ -40,7 +40,11 @@ export type ErrorCode =
   // resource pool
   | 'ERR_POOL'
   | 'ERR_REMOTE_NODE'
-  | 'ERR_CLUSTER_RUNNING';
+  | 'ERR_CLUSTER_RUNNING'
+  // checkpoints and savepoints
+  | 'ERR_CONFIG'
+  | 'ERR_CHECKPOINT'
+  | 'ERR_SAVEPOINT_RESTORE';
 
 export class FlinkTsError extends Error {
   readonly code: ErrorCode;

@@ -17,6 +17,8 @@ import { DataStreamSource } from '../datastream/data-stream.js';
 import { currentExecutionContext } from './execution-context.js';
 import { DetachedJobExecutionResult, JobExecutionResult } from './job-execution-result.js';
 import { checkParallelism, checkMaxParallelism } from '../datastream/parallelism-checks.js';
+import { CheckpointConfig } from './checkpoint-config.js';
+import type { CheckpointingMode } from './checkpoint-config.js';
 
 const DEFAULTS: EnvironmentDefaults = {
   parallelism: 1,
@@ -43,6 +45,7 @@ export class StreamExecutionEnvironment {
   private readonly chainDifferentMaxParallelism: boolean;
   private executeCount = 0;
   private lastGraph: StreamGraph | undefined;
+  private readonly checkpointConfig = new CheckpointConfig();
 
   private constructor(private readonly context: ExecutionContext | undefined) {
     const d = context?.defaults ?? DEFAULTS;
@@ -93,6 +96,15 @@ export class StreamExecutionEnvironment {
   }
   getBufferTimeout(): number {
     return this.bufferTimeout;
+  }
+  /** Checkpoints every `intervalMs` (Flink's `enableCheckpointing`); the mode defaults to EXACTLY_ONCE. */
+  enableCheckpointing(intervalMs: number, mode?: CheckpointingMode): this {
+    this.checkpointConfig.setCheckpointInterval(intervalMs);
+    if (mode !== undefined) this.checkpointConfig.setCheckpointingMode(mode);
+    return this;
+  }
+  getCheckpointConfig(): CheckpointConfig {
+    return this.checkpointConfig;
   }
   disableOperatorChaining(): this {
     this.chainingEnabled = false;
@@ -161,6 +173,7 @@ export class StreamExecutionEnvironment {
       chainingEnabled: this.chainingEnabled,
       chainOperatorsWithDifferentMaxParallelism: this.chainDifferentMaxParallelism,
       executeIndex: this.executeCount++,
+      jobConfiguration: Object.fromEntries(this.checkpointConfig.entries),
     });
     this.transformations = [];
     this.lastGraph = graph;
@@ -185,6 +198,7 @@ export class StreamExecutionEnvironment {
       chainingEnabled: this.chainingEnabled,
       chainOperatorsWithDifferentMaxParallelism: this.chainDifferentMaxParallelism,
       executeIndex: this.executeCount,
+      jobConfiguration: {},
     });
     return JSON.stringify(toExecutionPlan(graph), null, 2);
   }

@@ -25,6 +25,8 @@ export interface StreamGraphSettings {
   readonly chainingEnabled: boolean;
   readonly chainOperatorsWithDifferentMaxParallelism: boolean;
   readonly executeIndex: number;
+  /** Configuration the job's code set (checkpointing), Flink keys → values. */
+  readonly jobConfiguration?: Readonly<Record<string, string>>;
 }
 
 /** Where a transformation's records come from once virtual transformations are resolved. */
@@ -142,6 +144,7 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
     chainingEnabled: settings.chainingEnabled,
     chainOperatorsWithDifferentMaxParallelism: settings.chainOperatorsWithDifferentMaxParallelism,
     executeIndex: settings.executeIndex,
+    jobConfiguration: settings.jobConfiguration ?? {},
     nodes: new Map(ordered.map((n) => [n.id, n])),
     sourceIds: ordered.filter((n) => n.kind === 'source').map((n) => n.id),
     sinkIds: ordered.filter((n) => n.outEdges.length === 0 && n.kind === 'sink').map((n) => n.id),

@@ -49,6 +49,8 @@ export interface StreamGraph {
   readonly chainOperatorsWithDifferentMaxParallelism: boolean;
   /** Which `execute()` call of the module built this graph (0 for the first). */
   readonly executeIndex: number;
+  /** Configuration the job's code set (checkpointing), Flink keys → values; overrides the cluster's for this job. */
+  readonly jobConfiguration: Readonly<Record<string, string>>;
   readonly nodes: ReadonlyMap<number, StreamNode>;
   readonly sourceIds: readonly number[];
   readonly sinkIds: readonly number[];

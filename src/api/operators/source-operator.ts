@@ -1,7 +1,13 @@
 import type { InputStatus, ReaderOutput, Source, SourceReader } from '../sources/source.js';
 import type { StreamOperatorFactory } from './stream-operator.js';
+import type { ListState } from '../state/state.js';
+import type { StreamOperatorStateContext } from '../state/operator-state-context.js';
 import { NO_TIMESTAMP } from '../common/records.js';
 import { AbstractStreamOperator } from './abstract-stream-operator.js';
+import { ListStateDescriptor } from '../state/state-descriptor.js';
+
+/** The operator list state holding a reader's unread splits (evenly redistributed on rescale). */
+const SPLITS_STATE = new ListStateDescriptor<unknown>('SourceReaderState');
 
 /**
  * Wraps a source reader. The task drives it through `emitNext` instead of pushing records in,
@@ -9,9 +15,18 @@ import { AbstractStreamOperator } from './abstract-stream-operator.js';
  */
 export class SourceOperator<T> extends AbstractStreamOperator<T> implements ReaderOutput<T> {
   private reader: SourceReader<T> | undefined;
+  private splitsState: ListState<unknown> | undefined;
+  /** Set on a restore: the splits this subtask resumes from (maybe none). */
+  private restoredSplits: unknown[] | undefined;
 
   constructor(private readonly source: Source<T>) {
     super(source);
+  }
+
+  override async initializeState(context: StreamOperatorStateContext): Promise<void> {
+    await super.initializeState(context);
+    this.splitsState = context.operatorStateBackend.getListState(SPLITS_STATE);
+    if (context.isRestored()) this.restoredSplits = [...this.splitsState.get()];
   }
 
   override async open(): Promise<void> {
@@ -22,8 +37,21 @@ export class SourceOperator<T> extends AbstractStreamOperator<T> implements Read
       parallelism: task.numberOfParallelSubtasks,
       attemptNumber: task.attemptNumber,
       services: this.setupInfo.services,
+      ...(this.restoredSplits === undefined ? {} : { restoredSplits: this.restoredSplits }),
     });
     await this.reader.start();
+  }
+
+  /** Between two `emitNext` calls: the reader's unread splits become the operator's state. */
+  override async snapshotState(checkpointId: number, timestamp: number): Promise<void> {
+    await super.snapshotState(checkpointId, timestamp);
+    const splits = this.reader?.snapshotState?.(checkpointId);
+    this.splitsState?.update(splits ?? []);
+  }
+
+  override async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    await super.notifyCheckpointComplete(checkpointId);
+    this.reader?.notifyCheckpointComplete?.(checkpointId);
   }
 
   emitNext(): InputStatus {

@@ -28,9 +28,9 @@ export interface ListState<T> extends AppendingState<T, Iterable<T>> {
   update(values: Iterable<T>): void;
 }
 
-export interface ReducingState<T> extends AppendingState<T, T | null> {}
+export type ReducingState<T> = AppendingState<T, T | null>;
 
-export interface AggregatingState<IN, OUT> extends AppendingState<IN, OUT | null> {}
+export type AggregatingState<IN, OUT> = AppendingState<IN, OUT | null>;
 
 export interface ReadOnlyBroadcastState<K, V> {
   get(key: K): V | undefined;

@@ -34,6 +34,8 @@ export interface InputGateDescriptor {
 /** How a task takes part in checkpoints; absent when the job does not checkpoint. */
 export interface TaskCheckpointingSettings {
   readonly mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  /** Periodic checkpoints are configured: sinks commit on checkpoints (else only savepoints happen). */
+  readonly periodic: boolean;
   /**
    * FLIP-147: once its input ended, a task waits for one more checkpoint to complete before it
    * finishes, so two-phase-commit sinks commit their last output.

@@ -40,7 +40,16 @@ function areOperatorsChainable(up: StreamNode, down: StreamNode): boolean {
 }
 
 /** StreamGraph → JobGraph: operator chaining, intermediate data sets and job edges. */
-export function createJobGraph(graph: StreamGraph, program: ProgramInfo, jobId: JobId = newJobId()): JobGraph {
+/**
+ * @param clientConfiguration the job-level keys of the client's configuration (see
+ *   `jobConfigurationOf`); what the job's code set wins over them.
+ */
+export function createJobGraph(
+  graph: StreamGraph,
+  program: ProgramInfo,
+  jobId: JobId = newJobId(),
+  clientConfiguration: Readonly<Record<string, string>> = {},
+): JobGraph {
   const chainOf = new Map<number, number>(); // node id → head node id
   const heads: number[] = [];
   const chains = new Map<number, number[]>(); // head → nodes in chain order
@@ -138,6 +147,7 @@ export function createJobGraph(graph: StreamGraph, program: ProgramInfo, jobId: 
     program,
     plan: toExecutionPlan(graph),
     streamNodes: [...graph.nodes.values()].map((n) => ({ id: n.id, operatorId: n.operatorId, kind: n.kind, name: n.operatorName })),
+    jobConfiguration: { ...clientConfiguration, ...graph.jobConfiguration },
   };
 }
 

@@ -75,6 +75,12 @@ export interface JobGraph {
   /** Flink's plan JSON of the StreamGraph, served as `/jobs/:jobid/plan`. */
   readonly plan: { readonly nodes: readonly PlanNode[] };
   readonly streamNodes: readonly StreamNodeSummary[];
+  /**
+   * The job's own configuration (Flink's job configuration): checkpointing, restart strategy,
+   * state and state-recovery keys from the client's `-D` options and the job's code. It
+   * overrides the cluster's configuration for this job.
+   */
+  readonly jobConfiguration?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -7,8 +7,9 @@ import { restartBackoffTimeStrategyFactoryFrom } from './restart/restart-backoff
 /** The JobMaster settings a configuration implies; the RPC service and addresses come from the caller. */
 export function jobMasterSettingsFrom(
   config: Configuration,
-): Pick<JobMasterOptions, 'network' | 'slotRequestTimeoutMs' | 'heartbeat' | 'restartStrategy' | 'failoverStrategy'> {
+): Pick<JobMasterOptions, 'network' | 'slotRequestTimeoutMs' | 'heartbeat' | 'restartStrategy' | 'failoverStrategy' | 'configuration'> {
   return {
+    configuration: config,
     network: {
       buffersPerChannel: config.get(BUFFERS_PER_CHANNEL),
       floatingBuffersPerGate: config.get(FLOATING_BUFFERS_PER_GATE),

@@ -29,6 +29,18 @@ import type { RestartBackoffTimeStrategyFactory } from './restart/restart-backof
 import type { FailoverStrategy, FailoverStrategyName } from '../executiongraph/failover/failover-strategy.js';
 import { NoRestartBackoffTimeStrategy } from './restart/no-restart-backoff-time-strategy.js';
 import { createFailoverStrategy } from '../executiongraph/failover/failover-strategy.js';
+import type { Configuration } from '../../config/index.js';
+import type { CheckpointBarrier } from '../checkpoint/checkpoint-options.js';
+import type { OperatorSubtaskState, TaskRestore } from '../checkpoint/checkpoint-metadata.js';
+import type { CheckpointConfigInfo, CheckpointStatsSnapshot } from '../checkpoint/checkpoint-stats.js';
+import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js';
+import type { CheckpointTask } from '../checkpoint/checkpoint-coordinator.js';
+import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.js';
+import { checkpointSettingsFrom } from '../checkpoint/checkpoint-settings.js';
+import { loadSavepointForRestore, taskRestoreOf } from '../checkpoint/savepoint-restore.js';
+import { effectiveJobConfiguration } from '../jobgraph/job-configuration.js';
+import { restartBackoffTimeStrategyFactoryFrom } from './restart/restart-backoff-time-strategy-factory.js';
+import { SAVEPOINT_IGNORE_UNCLAIMED_STATE, SAVEPOINT_PATH } from '../../config/index.js';
 
 export interface JobMasterOptions {
   readonly rpc: RpcService;
@@ -41,6 +53,11 @@ export interface JobMasterOptions {
   readonly restartStrategy?: RestartBackoffTimeStrategyFactory;
   /** `jobmanager.execution.failover-strategy`. @default 'region' */
   readonly failoverStrategy?: FailoverStrategyName;
+  /**
+   * The cluster's configuration. With it, the job's own configuration (`JobGraph.jobConfiguration`)
+   * applies on top: restart strategy, checkpointing and state recovery come from the result.
+   */
+  readonly configuration?: Configuration;
 }
 
 interface AcquiredSlot {
@@ -107,13 +124,40 @@ export class JobMaster implements JobMasterGateway {
   readonly failureHistory: FailureRecord[] = [];
   private resolveResult!: (result: JobResult) => void;
   readonly result: Promise<JobResult>;
+  /** Present for STREAMING jobs: checkpoints, savepoints and the state tasks restore from. */
+  readonly checkpointCoordinator: CheckpointCoordinator | undefined;
+  /** Restore plans per checkpoint id and vertex, computed once and shared by the vertex's subtasks. */
+  private restorePlans = new Map<string, (TaskRestore | undefined)[]>();
+  /** A restart is pending and will restore from the latest checkpoint (reported once it happens). */
+  private restoredCheckpointReported: number | undefined;
 
   constructor(
     readonly jobGraph: JobGraph,
     private readonly options: JobMasterOptions,
   ) {
     this.graph = new ExecutionGraph(jobGraph);
-    this.restartStrategy = options.restartStrategy?.() ?? new NoRestartBackoffTimeStrategy();
+    const jobConfig = options.configuration === undefined ? undefined : effectiveJobConfiguration(options.configuration, jobGraph.jobConfiguration);
+    this.jobConfiguration = jobConfig;
+    const restartFactory = jobConfig === undefined ? options.restartStrategy : restartBackoffTimeStrategyFactoryFrom(jobConfig);
+    this.restartStrategy = restartFactory?.() ?? new NoRestartBackoffTimeStrategy();
+    this.checkpointCoordinator =
+      jobGraph.jobType === 'STREAMING' && jobConfig !== undefined
+        ? new CheckpointCoordinator(checkpointSettingsFrom(jobConfig), {
+            jobId: jobGraph.jobId,
+            logger: options.logger.child('CheckpointCoordinator'),
+            vertices: jobGraph.vertices.map((v) => ({
+              id: v.id,
+              parallelism: v.parallelism,
+              maxParallelism: v.maxParallelism,
+              operators: v.operators.map((o) => ({ operatorId: o.operatorId, name: o.name })),
+            })),
+            isRunning: () => this.graph.status === 'RUNNING',
+            tasks: () => this.checkpointTasks(),
+            triggerTask: (attemptId, barrier) => this.triggerTaskCheckpoint(attemptId, barrier),
+            notifyTask: (attemptId, checkpointId, completed) => this.notifyTaskCheckpoint(attemptId, checkpointId, completed),
+            failJob: (error) => this.failJobForCheckpoints(error),
+          })
+        : undefined;
     this.failoverStrategy = createFailoverStrategy(options.failoverStrategy ?? 'region', this.graph);
     this.required = requiredSlots(jobGraph);
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
@@ -172,9 +216,23 @@ export class JobMaster implements JobMasterGateway {
     return this.graph.status;
   }
 
+  private readonly jobConfiguration: Configuration | undefined;
+
   async start(): Promise<void> {
     this.transitionJob('CREATED');
+    const restorePath = this.jobConfiguration?.get(SAVEPOINT_PATH);
+    if (restorePath !== undefined) {
+      try {
+        await this.restoreFromSavepoint(restorePath);
+      } catch (error) {
+        this.graph.failureCause = serializeError(error);
+        this.failureHistory.unshift({ ...this.failureRecordOfError(serializeError(error)) });
+        this.terminate('FAILED');
+        return;
+      }
+    }
     this.transitionJob('RUNNING');
+    this.checkpointCoordinator?.startScheduler();
     for (const ev of this.graph.allExecutionVertices()) this.transitionExecution(ev, 'SCHEDULED');
     this.slotTimer = setTimeout(() => this.failForMissingSlots(), this.options.slotRequestTimeoutMs);
     await this.resourceManager().declareRequiredResources(this.jobGraph.jobId, { address: this.address, id: this.jobMasterId }, this.required);
@@ -275,11 +333,82 @@ export class JobMaster implements JobMasterGateway {
     return Promise.resolve();
   }
 
+  acknowledgeCheckpoint(attemptId: ExecutionAttemptId, checkpointId: number, states: Readonly<Record<string, OperatorSubtaskState>>): Promise<void> {
+    this.checkpointCoordinator?.receiveAcknowledge(attemptId, checkpointId, states);
+    return Promise.resolve();
+  }
+
+  declineCheckpoint(attemptId: ExecutionAttemptId, checkpointId: number, reason: SerializedThrowable): Promise<void> {
+    this.checkpointCoordinator?.receiveDecline(attemptId, checkpointId, reason);
+    return Promise.resolve();
+  }
+
+  notifyEndOfData(attemptId: ExecutionAttemptId): Promise<void> {
+    const ev = this.graph.byAttempt.get(attemptId);
+    if (ev === undefined) return Promise.resolve();
+    this.endedSources.add(attemptId);
+    // When every running source waits for its final checkpoint, the job is ending: do not wait for the next period.
+    const waiting = this.checkpointTasks().filter((t) => t.isSource && t.state === 'RUNNING');
+    if (waiting.every((t) => this.endedSources.has(t.attemptId))) this.checkpointCoordinator?.triggerFinalCheckpointSoon();
+    return Promise.resolve();
+  }
+
+  private readonly endedSources = new Set<ExecutionAttemptId>();
+
   // ---- client-facing ----
+
+  /** `/jobs/:jobid/checkpoints`: counts, latest and history. */
+  checkpointStats(): CheckpointStatsSnapshot {
+    const coordinator = this.checkpointCoordinator;
+    if (coordinator === undefined) {
+      return {
+        counts: { restored: 0, total: 0, inProgress: 0, completed: 0, failed: 0 },
+        latestCompleted: undefined,
+        latestSavepoint: undefined,
+        latestFailed: undefined,
+        latestRestored: undefined,
+        history: [],
+      };
+    }
+    return coordinator.statsSnapshot();
+  }
+
+  /** `/jobs/:jobid/checkpoints/config`; undefined when the job does not checkpoint periodically. */
+  checkpointConfig(): CheckpointConfigInfo | undefined {
+    const coordinator = this.checkpointCoordinator;
+    if (coordinator === undefined || !coordinator.isPeriodicCheckpointingConfigured) return undefined;
+    const { numRetained: _n, inlineThreshold: _i, ...info } = coordinator.settings;
+    return info;
+  }
+
+  /**
+   * Takes a savepoint and resolves with its directory. `SAVEPOINT_SUSPEND` and
+   * `SAVEPOINT_TERMINATE` (with `--drain`) stop the job: once the savepoint completed, its tasks
+   * end and the job is FINISHED. If the savepoint fails, the job goes on running.
+   */
+  async triggerSavepoint(targetDirectory: string | undefined, type: 'SAVEPOINT' | 'SAVEPOINT_SUSPEND' | 'SAVEPOINT_TERMINATE'): Promise<string> {
+    const completed = await this.requireCoordinator('savepoints').trigger(type, targetDirectory);
+    return completed.directory as string;
+  }
+
+  /** Triggers a checkpoint now (`flink-ts checkpoint`) and resolves with its id once it completed. */
+  async triggerCheckpoint(): Promise<number> {
+    const completed = await this.requireCoordinator('checkpoints').trigger('CHECKPOINT');
+    return completed.metadata.checkpointId;
+  }
+
+  private requireCoordinator(what: string): CheckpointCoordinator {
+    if (this.checkpointCoordinator === undefined) {
+      throw new FlinkTsError('ERR_CHECKPOINT', `Job ${this.jobGraph.jobId} runs in BATCH mode, which has no ${what}.`);
+    }
+    return this.checkpointCoordinator;
+  }
 
   cancel(): Promise<void> {
     if (this.isTerminal() || this.graph.status === 'CANCELLING') return Promise.resolve();
     this.abandonRestart();
+    this.checkpointCoordinator?.stopScheduler();
+    this.checkpointCoordinator?.abortPending('Checkpoint aborted: the job is being cancelled.');
     this.transitionJob('CANCELLING');
     this.cancelAllTasks();
     this.checkJobCompletion();
@@ -395,7 +524,89 @@ export class JobMaster implements JobMasterGateway {
       inputGates,
       location: execution.location as WorkerAddress,
       network: this.options.network,
+      ...this.checkpointingOf(ev),
     };
+  }
+
+  /** The checkpoint settings and restore of a subtask's next attempt (STREAMING jobs). */
+  private checkpointingOf(ev: ExecutionVertex): Pick<TaskDeploymentDescriptor, 'checkpointing' | 'taskRestore'> {
+    const coordinator = this.checkpointCoordinator;
+    if (coordinator === undefined) return {};
+    const settings = coordinator.settings;
+    const periodic = settings.interval !== undefined;
+    const checkpointing = { mode: settings.mode, periodic, finalCheckpoint: periodic && settings.checkpointsAfterTasksFinish };
+    const latest = coordinator.latestForRestore();
+    if (latest === undefined) return { checkpointing };
+    const restore = this.restorePlan(latest, ev.jobVertex)[ev.subtaskIndex];
+    return restore === undefined ? { checkpointing } : { checkpointing, taskRestore: restore };
+  }
+
+  private restorePlan(checkpoint: CompletedCheckpoint, vertex: ExecutionVertex['jobVertex']): (TaskRestore | undefined)[] {
+    const key = `${checkpoint.metadata.checkpointId}/${checkpoint.directory ?? ''}/${vertex.jobVertex.id}`;
+    let plan = this.restorePlans.get(key);
+    if (plan === undefined) {
+      plan = taskRestoreOf(checkpoint, vertex.jobVertex);
+      this.restorePlans.set(key, plan);
+    }
+    return plan;
+  }
+
+  /** `-s <path>`: the job starts from a savepoint or retained checkpoint, checked against the job first. */
+  private async restoreFromSavepoint(path: string): Promise<void> {
+    const coordinator = this.requireCoordinator('savepoint restores');
+    const allowNonRestored = this.jobConfiguration?.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE) ?? false;
+    const checkpoint = await loadSavepointForRestore(path, this.jobGraph, allowNonRestored);
+    coordinator.setInitialRestore(checkpoint);
+    coordinator.reportRestored(checkpoint);
+    this.options.logger.info(`Starting job ${this.jobGraph.jobId} from savepoint ${checkpoint.directory ?? path} (checkpoint ${checkpoint.metadata.checkpointId}).`);
+  }
+
+  private checkpointTasks(): CheckpointTask[] {
+    const tasks: CheckpointTask[] = [];
+    for (const ev of this.graph.allExecutionVertices()) {
+      const vertex = ev.jobVertex.jobVertex;
+      tasks.push({
+        attemptId: ev.currentExecution.attemptId,
+        vertexId: vertex.id,
+        subtaskIndex: ev.subtaskIndex,
+        state: ev.currentExecution.state,
+        isSource: vertex.inputs.length === 0,
+        name: ev.taskNameWithSubtask,
+      });
+    }
+    return tasks;
+  }
+
+  private triggerTaskCheckpoint(attemptId: ExecutionAttemptId, barrier: CheckpointBarrier): Promise<void> {
+    const ev = this.graph.byAttempt.get(attemptId);
+    const tm = ev?.currentExecution.location?.taskManagerId;
+    if (tm === undefined) return Promise.reject(new Error(`Task ${attemptId} is not deployed.`));
+    return this.taskExecutorById(tm).triggerCheckpoint(attemptId, barrier);
+  }
+
+  private notifyTaskCheckpoint(attemptId: ExecutionAttemptId, checkpointId: number, completed: boolean): void {
+    const ev = this.graph.byAttempt.get(attemptId);
+    const tm = ev?.currentExecution.location?.taskManagerId;
+    if (tm === undefined || ev?.currentExecution.attemptId !== attemptId) return;
+    this.taskExecutorById(tm)
+      .notifyCheckpoint(attemptId, checkpointId, completed)
+      .catch(() => undefined);
+  }
+
+  /** More checkpoints failed in a row than tolerated: a job failure, which the restart strategy handles. */
+  private failJobForCheckpoints(error: Error): void {
+    const running = [...this.graph.allExecutionVertices()].filter((ev) => !isTerminalExecutionState(ev.currentExecution.state));
+    const first = running[0];
+    if (first === undefined) return;
+    first.currentExecution.failure = serializeError(error);
+    this.transitionExecution(first, 'FAILED');
+    this.cancelExecution(first);
+    this.onTasksFailed([first]);
+    this.checkJobCompletion();
+  }
+
+  private failureRecordOfError(error: SerializedThrowable): FailureRecord {
+    return { error, timestamp: Date.now(), taskName: undefined, taskManagerId: undefined, location: undefined, concurrent: [] };
   }
 
   private partitionId(dataSetId: string, producer: ExecutionVertex): string {
@@ -438,6 +649,8 @@ export class JobMaster implements JobMasterGateway {
     }
     const [first, ...others] = failed.map((ev) => this.failureRecordOf(ev));
     if (first === undefined) return;
+    this.checkpointCoordinator?.abortPending(`Checkpoint aborted: task ${failed[0]?.taskNameWithSubtask ?? ''} failed.`);
+    for (const ev of failed) this.endedSources.delete(ev.currentExecution.attemptId);
     first.concurrent.push(...others);
     this.failureHistory.unshift(first);
 
@@ -499,6 +712,12 @@ export class JobMaster implements JobMasterGateway {
       this.graph.resetForNewExecution(ev);
       this.transitionExecution(ev, 'SCHEDULED');
     }
+    const latest = this.checkpointCoordinator?.latestForRestore();
+    if (latest !== undefined && this.restoredCheckpointReported !== this.numRestarts) {
+      this.restoredCheckpointReported = this.numRestarts;
+      this.checkpointCoordinator?.reportRestored(latest);
+      this.options.logger.info(`Restoring job ${this.jobGraph.jobId} from checkpoint ${latest.metadata.checkpointId}.`);
+    }
     this.transitionJob('RUNNING');
     this.deployVertices(vertices);
   }
@@ -518,6 +737,7 @@ export class JobMaster implements JobMasterGateway {
 
   private failJob(cause: SerializedThrowable): void {
     this.abandonRestart();
+    this.checkpointCoordinator?.abortPending('Checkpoint aborted: the job is failing.');
     this.graph.failureCause = cause;
     this.transitionJob('FAILING');
     this.cancelAllTasks();
@@ -569,6 +789,7 @@ export class JobMaster implements JobMasterGateway {
 
   private terminate(status: 'FINISHED' | 'FAILED' | 'CANCELED'): void {
     clearTimeout(this.slotTimer);
+    this.checkpointCoordinator?.shutdown(status);
     this.abandonRestart();
     this.heartbeats.close();
     this.transitionJob(status);

@@ -200,7 +200,7 @@ export class OperatorChain {
         output: new OperatorOutputs(main, side),
         runtimeMode: tdd.jobType,
         services,
-        checkpointingEnabled: tdd.checkpointing !== undefined,
+        checkpointingEnabled: tdd.checkpointing?.periodic === true,
       });
       byNode.set(config.streamNodeId, operator);
       if (keyContexts[0] !== undefined) keyContextOf.set(config.streamNodeId, keyContexts[0]);

@@ -39,6 +39,8 @@ function testingTaskExecutor(cancelled: ExecutionAttemptId[]): TaskExecutorGatew
     heartbeatFromJobManager: () => Promise.resolve({ metrics: [] }),
     requestLogList: () => Promise.resolve([]),
     requestLogFile: () => Promise.resolve(''),
+    triggerCheckpoint: () => Promise.resolve(),
+    notifyCheckpoint: () => Promise.resolve(),
   };
 }
 
