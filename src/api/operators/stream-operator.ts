@@ -33,6 +33,7 @@ export interface OperatorSetup {
   readonly output: Output<unknown>;
   readonly runtimeMode: RuntimeExecutionMode;
   readonly services: OperatorServices;
+  readonly checkpointingEnabled?: boolean;
 }
 
 /**
