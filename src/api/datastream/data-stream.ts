@@ -15,6 +15,7 @@ import type {
   SinkFunction,
 } from '../functions/function-types.js';
 import type { CoProcessFunction, KeyedProcessContext, ProcessFunctionLike } from '../functions/process-function.js';
+import type { TwoPhaseCommitSinkFunction } from '../functions/two-phase-commit-sink-function.js';
 import type { AggregationType, FieldExpression } from '../operators/aggregation.js';
 import { toKeySelector } from '../functions/function-types.js';
 import type {
@@ -128,7 +129,8 @@ export class DataStream<T> {
   sinkTo(sink: Sink<T>): DataStreamSink<T> {
     return this.addSinkOperator(`Sink: ${sink.defaultName}`, new SimpleOperatorFactory(() => new SinkWriterOperator(sink)));
   }
-  addSink(sinkFunction: SinkFunction<T>): DataStreamSink<T> {
+  /** A SinkFunction: a lambda, a RichSinkFunction, or a TwoPhaseCommitSinkFunction for exactly-once output. */
+  addSink(sinkFunction: SinkFunction<T> | TwoPhaseCommitSinkFunction<T, unknown, unknown>): DataStreamSink<T> {
     return this.addSinkOperator('Sink: Unnamed', new SimpleOperatorFactory(() => new SinkFunctionOperator(sinkFunction)));
   }
 

@@ -9,7 +9,10 @@ export interface PartFileInfo {
 
 /**
  * Decides when a file sink closes its in-progress part file and starts a new one. Asked before
- * each record is written, periodically by a timer, and (once checkpoints exist) at checkpoints.
+ * each record is written and periodically by a timer. At checkpoints flink-ts rolls every part
+ * whatever `shouldRollOnCheckpoint` says: it cannot resume an open part after a failure (Flink
+ * truncates it to the checkpointed length), so a checkpoint must never refer to an open part.
+ * The method is kept so policies written for Flink still compile.
  */
 export interface RollingPolicy<T> {
   shouldRollOnCheckpoint(part: PartFileInfo): boolean;
@@ -85,8 +88,8 @@ function positive(method: string, value: number): number {
 }
 
 /**
- * Rolls only at checkpoints (required for bulk formats). Until checkpointing exists parts are
- * never rolled by size or time: each stays open until end of input.
+ * Rolls only at checkpoints (required for bulk formats in Flink): never by size or time, so
+ * without checkpointing each part stays open until end of input.
  */
 export class OnCheckpointRollingPolicy implements RollingPolicy<unknown> {
   private constructor() {}

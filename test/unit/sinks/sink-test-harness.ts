@@ -13,6 +13,7 @@ export class TestServices implements OperatorServices {
   readonly messages: { operatorId: string; payload: unknown }[] = [];
   /** A fixed processing time, or undefined for the wall clock. */
   now: number | undefined;
+  readonly timerErrors: unknown[] = [];
 
   stdout(text: string): void {
     this.out.push(text);
@@ -25,6 +26,20 @@ export class TestServices implements OperatorServices {
   }
   processingTime(): number {
     return this.now ?? Date.now();
+  }
+  /** Runs the callback on a real timer; a failure in it is kept in `timerErrors` instead of crashing the test process. */
+  scheduleProcessingTime(time: number, callback: () => void): () => void {
+    const timer = setTimeout(
+      () => {
+        try {
+          callback();
+        } catch (e) {
+          this.timerErrors.push(e);
+        }
+      },
+      Math.max(0, time - this.processingTime()),
+    );
+    return () => clearTimeout(timer);
   }
 }
 
