@@ -6,12 +6,16 @@ import type {
   SourceReader,
   SourceReaderContext,
 } from './source.js';
+import type { NumberSequenceSplit } from './number-sequence-split.js';
+import { NumberSequenceCursor, contiguousSlice, restoreNumberSequenceSplits } from './number-sequence-split.js';
 
 const BATCH = 256;
 
 /**
  * Emits every integer of `[from, to]` once (`fromSequence`). Subtask i of p reads one contiguous
  * slice; slice sizes differ by at most one, the earlier subtasks taking the larger ones.
+ * Checkpoints hold the unread ranges (`{ from, to }`), so a restored job, at any parallelism,
+ * emits exactly the numbers not emitted before the checkpoint.
  */
 export class NumberSequenceSource implements Source<number> {
   readonly boundedness: Boundedness = 'BOUNDED';
@@ -33,33 +37,29 @@ export class NumberSequenceSource implements Source<number> {
   }
 
   createReader(context: SourceReaderContext): SourceReader<number> {
+    if (context.restoredSplits !== undefined) {
+      return new SequenceReader(restoreNumberSequenceSplits(context.restoredSplits, 'NumberSequenceSource'));
+    }
     // Counted as an offset from `from`, so ranges near the safe-integer limits do not overflow.
     const [first, count] = contiguousSlice(this.to - this.from + 1, context.subtaskIndex, context.parallelism);
-    return new SequenceReader(this.from + first, this.from + first + count);
+    const splits = count === 0 ? [] : [{ from: this.from + first, to: this.from + first + count - 1 }];
+    return new SequenceReader(splits);
   }
 }
 
-/** Offset and length of subtask `index`'s share of `total` items split over `parallelism`. */
-function contiguousSlice(total: number, index: number, parallelism: number): [number, number] {
-  const base = Math.floor(total / parallelism);
-  const remainder = total - base * parallelism;
-  const first = index * base + Math.min(index, remainder);
-  return [first, base + (index < remainder ? 1 : 0)];
-}
-
 class SequenceReader implements SourceReader<number> {
-  constructor(
-    private next: number,
-    private readonly end: number,
-  ) {}
+  private readonly cursor: NumberSequenceCursor;
+
+  constructor(splits: readonly NumberSequenceSplit[]) {
+    this.cursor = new NumberSequenceCursor(splits);
+  }
 
   start(): void {}
 
   pollNext(output: ReaderOutput<number>): InputStatus {
-    if (this.next >= this.end) return 'END_OF_INPUT';
-    const stop = Math.min(this.end, this.next + BATCH);
-    for (let n = this.next; n < stop; n++) output.collect(n);
-    this.next = stop;
+    const range = this.cursor.take(BATCH);
+    if (range === undefined) return 'END_OF_INPUT';
+    for (let n = range[0]; n < range[1]; n++) output.collect(n);
     return 'MORE_AVAILABLE';
   }
 
@@ -68,4 +68,8 @@ class SequenceReader implements SourceReader<number> {
   }
 
   close(): void {}
+
+  snapshotState(_checkpointId: number): NumberSequenceSplit[] {
+    return this.cursor.snapshot();
+  }
 }

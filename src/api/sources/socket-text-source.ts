@@ -22,6 +22,11 @@ const RESUME_AT = 250;
  * the connection the source ends, or, with `maxRetry` > 0, reconnects every 500 ms up to
  * `maxRetry` times (`-1`: forever). A connection that cannot be made once no retries are left
  * fails the source.
+ *
+ * It has no `snapshotState`: bytes read from a socket cannot be asked for again, so there is no
+ * position worth checkpointing. After a restore the reader simply connects anew and reads what
+ * the server sends from then on: lines received after the last completed checkpoint and before
+ * the failure are lost (at-most-once), as in Flink's socket source.
  */
 export class SocketTextSource implements Source<string> {
   readonly boundedness: Boundedness = 'CONTINUOUS_UNBOUNDED';

@@ -21,10 +21,17 @@ const TAIL_READ_SIZE = 64 * 1024;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
-/** A byte range of one file; the lines whose first byte lies in `[start, end)` belong to it. */
-interface FileSplit {
+/**
+ * A byte range of one file; the lines whose first byte lies in `[offset, end)` belong to it. It is
+ * also what a checkpoint stores: a reader that has emitted some of a split's lines checkpoints it
+ * with `offset` moved to the start of its next unread line. That needs no extra marker, since a
+ * split is read from `offset - 1` and a line start is always preceded by the `\n` that tells the
+ * reader the line at `offset` is its own. `fileSize` is the size when the job first listed the
+ * files, so a restored reader reads the same bytes even if the file grew since.
+ */
+export interface TextFileSplit {
   readonly path: string;
-  readonly start: number;
+  readonly offset: number;
   readonly end: number;
   readonly fileSize: number;
 }
@@ -34,6 +41,10 @@ interface FileSplit {
  * `ascii` lets the reader decode with latin1, which is cheaper than UTF-8 and equal for ASCII.
  */
 interface LineBlock {
+  /** Index of the split the lines belong to, in the reader's list. */
+  readonly splitIndex: number;
+  /** File offset of `buf[0]`, so `bufOffset + pos` is the file offset of the next line. */
+  readonly bufOffset: number;
   readonly buf: Buffer;
   pos: number;
   readonly end: number;
@@ -46,6 +57,8 @@ interface LineBlock {
  * directory. Files are cut into byte-range splits, dealt round-robin to the subtasks; a line
  * belongs to the split holding its first byte (Hadoop's TextInputFormat rule), so each line is
  * read exactly once whatever the parallelism. Lines are emitted without `\n` or `\r\n`.
+ * Checkpoints hold each reader's unread splits, the current one starting at its next unread line
+ * (see `TextFileSplit`), so a restored job reads every line once, at any parallelism.
  */
 export class TextFileSource implements Source<string> {
   readonly boundedness: Boundedness = 'BOUNDED';
@@ -67,8 +80,34 @@ export class TextFileSource implements Source<string> {
   }
 
   createReader(context: SourceReaderContext): SourceReader<string> {
-    return new TextFileReader(this.path, context.subtaskIndex, context.parallelism, this.minSplitSize, this.chunkSize);
+    const restored = context.restoredSplits === undefined ? undefined : restoreSplits(context.restoredSplits);
+    return new TextFileReader(
+      this.path,
+      context.subtaskIndex,
+      context.parallelism,
+      this.minSplitSize,
+      this.chunkSize,
+      restored,
+    );
   }
+}
+
+/** Checks splits read back from a checkpoint, which may hold anything under this operator's id. */
+function restoreSplits(splits: readonly unknown[]): TextFileSplit[] {
+  return splits.map((split) => {
+    const { path, offset, end, fileSize } = (split ?? {}) as Partial<Record<keyof TextFileSplit, unknown>>;
+    const offsets = [offset, end, fileSize];
+    if (
+      typeof path !== 'string' ||
+      !offsets.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) ||
+      (offset as number) > (end as number) ||
+      (end as number) > (fileSize as number)
+    ) {
+      const expected = 'expected { path, offset, end, fileSize } with offset <= end <= fileSize';
+      throw new TypeError(`TextFileSource cannot restore split ${JSON.stringify(split)}: ${expected}`);
+    }
+    return { path, offset: offset as number, end: end as number, fileSize: fileSize as number };
+  });
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -114,6 +153,14 @@ class TextFileReader implements SourceReader<string> {
   private closed = false;
   private readonly dataSignal = new Signal();
   private readonly spaceSignal = new Signal();
+  /** This reader's splits in read order; known once `start` has listed the files. */
+  private splits: readonly TextFileSplit[] | undefined;
+  /**
+   * How far emission got: splits before `splitIndex` are done, and `offset` (once a line of it
+   * was emitted) is where the next unread line of split `splitIndex` starts. The read-ahead does
+   * not move it, so a checkpoint never counts lines that are only buffered.
+   */
+  private readonly emitted: { splitIndex: number; offset: number | undefined } = { splitIndex: 0, offset: undefined };
 
   constructor(
     private readonly path: string,
@@ -121,13 +168,26 @@ class TextFileReader implements SourceReader<string> {
     private readonly parallelism: number,
     private readonly minSplitSize: number,
     private readonly chunkSize: number,
-  ) {}
+    restoredSplits: readonly TextFileSplit[] | undefined,
+  ) {
+    this.splits = restoredSplits;
+  }
 
   async start(): Promise<void> {
-    const files = await listFiles(this.path);
-    const splits = computeSplits(files, this.parallelism, this.minSplitSize).filter(
-      (_split, k) => k % this.parallelism === this.subtaskIndex,
-    );
+    // A restored reader reads exactly its splits; the files are not listed again, so files added
+    // since the first listing are not picked up (the split assignment must not change).
+    if (this.splits === undefined) {
+      const files = await listFiles(this.path);
+      this.splits = computeSplits(files, this.parallelism, this.minSplitSize).filter(
+        (_split, k) => k % this.parallelism === this.subtaskIndex,
+      );
+    }
+    const splits = this.splits;
+    if (splits.length === 0) {
+      // Nothing to read (a restored reader with no splits): end at the first poll, not a tick later.
+      this.producerDone = true;
+      return;
+    }
     this.producer = this.produce(splits).then(
       () => {
         this.producerDone = true;
@@ -147,6 +207,9 @@ class TextFileReader implements SourceReader<string> {
       const block = this.blocks[0];
       if (block === undefined) break;
       emitted += emitLines(block, output, BATCH - emitted);
+      this.emitted.splitIndex = block.splitIndex;
+      // `pos` passes `end` after a file's last line without `\n`; clamped, it is the file's end.
+      this.emitted.offset = block.bufOffset + Math.min(block.pos, block.end);
       if (block.pos >= block.end) {
         this.blocks.shift();
         this.queuedBytes -= block.size;
@@ -172,12 +235,28 @@ class TextFileReader implements SourceReader<string> {
     this.blocks.length = 0;
   }
 
-  private async produce(splits: readonly FileSplit[]): Promise<void> {
-    for (const split of splits) {
+  /** The splits not fully emitted, the current one from its next unread line. */
+  snapshotState(_checkpointId: number): TextFileSplit[] {
+    if (this.splits === undefined) throw new Error('TextFileSource reader cannot snapshot before start() has finished');
+    const { splitIndex, offset } = this.emitted;
+    const remaining: TextFileSplit[] = [];
+    for (let k = splitIndex; k < this.splits.length; k++) {
+      const { path, offset: from, end, fileSize } = this.splits[k] as TextFileSplit;
+      if (k === splitIndex && offset !== undefined) {
+        if (offset < end) remaining.push({ path, offset, end, fileSize });
+      } else {
+        remaining.push({ path, offset: from, end, fileSize });
+      }
+    }
+    return remaining;
+  }
+
+  private async produce(splits: readonly TextFileSplit[]): Promise<void> {
+    for (const [index, split] of splits.entries()) {
       if (this.closed) return;
       const handle = await open(split.path, 'r');
       try {
-        await this.readSplit(handle, split);
+        await this.readSplit(handle, split, index);
       } finally {
         await handle.close();
       }
@@ -190,12 +269,13 @@ class TextFileReader implements SourceReader<string> {
    * line, the line at `start` is ours; otherwise the line in progress belongs to the split
    * before. The last line is the one holding byte `end - 1`, finished even past `end`.
    */
-  private async readSplit(handle: FileHandle, split: FileSplit): Promise<void> {
-    const { start, end, fileSize } = split;
+  private async readSplit(handle: FileHandle, split: TextFileSplit, splitIndex: number): Promise<void> {
+    const { offset: start, end, fileSize } = split;
     let pos = start === 0 ? 0 : start - 1;
     let skipping = start !== 0;
     // Bytes of a line that crosses chunk boundaries; joined once its `\n` (or the file end) shows.
     let carry: Buffer[] = [];
+    let carryOffset = 0;
     while (pos < fileSize) {
       await this.waitForSpace();
       if (this.closed) return;
@@ -232,17 +312,20 @@ class TextFileReader implements SourceReader<string> {
       if (blockEnd > p && carry.length > 0) {
         const nl = data.indexOf(NEWLINE, p);
         carry.push(data.subarray(p, nl + 1));
-        this.push(Buffer.concat(carry));
+        this.push(splitIndex, carryOffset, Buffer.concat(carry));
         carry = [];
         p = nl + 1;
       }
-      if (blockEnd > p) this.push(data, p, blockEnd);
+      if (blockEnd > p) this.push(splitIndex, dataOffset, data, p, blockEnd);
       if (finished) return;
       const rest = Math.max(p, blockEnd);
-      if (rest < data.length) carry.push(data.subarray(rest));
+      if (rest < data.length) {
+        if (carry.length === 0) carryOffset = dataOffset + rest;
+        carry.push(data.subarray(rest));
+      }
     }
     // The file ends without `\n`: the carried bytes are its last line.
-    if (!skipping && carry.length > 0) this.push(Buffer.concat(carry));
+    if (!skipping && carry.length > 0) this.push(splitIndex, carryOffset, Buffer.concat(carry));
   }
 
   /** Keeps the read-ahead to about two chunks, so a slow pipeline does not buffer the whole file. */
@@ -250,9 +333,9 @@ class TextFileReader implements SourceReader<string> {
     while (!this.closed && this.queuedBytes >= 2 * this.chunkSize) await this.spaceSignal.wait();
   }
 
-  private push(buf: Buffer, start = 0, end = buf.length): void {
+  private push(splitIndex: number, bufOffset: number, buf: Buffer, start = 0, end = buf.length): void {
     const ascii = isAscii(start === 0 && end === buf.length ? buf : buf.subarray(start, end));
-    this.blocks.push({ buf, pos: start, end, size: end - start, ascii });
+    this.blocks.push({ splitIndex, bufOffset, buf, pos: start, end, size: end - start, ascii });
     this.queuedBytes += end - start;
     this.dataSignal.notify();
   }
@@ -318,12 +401,12 @@ async function collectFiles(dir: string, out: ListedFile[]): Promise<void> {
 }
 
 /** Splits of every non-empty file in order; the caller deals them round-robin to subtasks. */
-function computeSplits(files: readonly ListedFile[], parallelism: number, minSplitSize: number): FileSplit[] {
-  const splits: FileSplit[] = [];
+function computeSplits(files: readonly ListedFile[], parallelism: number, minSplitSize: number): TextFileSplit[] {
+  const splits: TextFileSplit[] = [];
   for (const { path, size } of files) {
     const splitSize = Math.max(minSplitSize, Math.ceil(size / parallelism));
     for (let start = 0; start < size; start += splitSize) {
-      splits.push({ path, start, end: Math.min(size, start + splitSize), fileSize: size });
+      splits.push({ path, offset: start, end: Math.min(size, start + splitSize), fileSize: size });
     }
   }
   return splits;

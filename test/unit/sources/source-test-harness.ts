@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { pack, unpack } from 'msgpackr';
 
 import type { OperatorServices } from '../../../src/api/operators/stream-operator.js';
 import type { Source, SourceReader } from '../../../src/api/sources/source.js';
@@ -23,6 +24,10 @@ export function testServices(): OperatorServices & { stdoutText: string[]; messa
       messages.push(payload);
     },
     processingTime: () => Date.now(),
+    scheduleProcessingTime: (time, callback) => {
+      const timer = setTimeout(callback, Math.max(0, time - Date.now()));
+      return () => clearTimeout(timer);
+    },
   };
 }
 
@@ -31,8 +36,15 @@ export function createReader<T>(
   subtaskIndex = 0,
   parallelism = 1,
   services: OperatorServices = testServices(),
+  restoredSplits?: readonly unknown[],
 ): SourceReader<T> {
-  return source.createReader({ subtaskIndex, parallelism, attemptNumber: 0, services });
+  return source.createReader({
+    subtaskIndex,
+    parallelism,
+    attemptNumber: 0,
+    services,
+    ...(restoredSplits === undefined ? {} : { restoredSplits }),
+  });
 }
 
 /**
@@ -83,4 +95,83 @@ export async function eventually(condition: () => boolean, timeoutMs = 10_000, w
     if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * Takes a reader's snapshot as the runtime stores it: through msgpack, so splits that are not plain
+ * data (class instances, functions, bigints) show up here.
+ */
+export function snapshot<T>(reader: SourceReader<T>, checkpointId = 1): unknown[] {
+  assert.ok(reader.snapshotState !== undefined, 'the reader can snapshot its state');
+  return unpack(pack(reader.snapshotState(checkpointId))) as unknown[];
+}
+
+/**
+ * The even-split redistribution of operator list state on restore: the old subtasks' lists
+ * concatenated in subtask order and cut into contiguous chunks, sizes differing by at most one.
+ */
+export function redistribute(lists: readonly (readonly unknown[])[], parallelism: number): unknown[][] {
+  const all = lists.flat();
+  const base = Math.floor(all.length / parallelism);
+  const remainder = all.length - base * parallelism;
+  const chunks: unknown[][] = [];
+  let next = 0;
+  for (let i = 0; i < parallelism; i++) {
+    const size = base + (i < remainder ? 1 : 0);
+    chunks.push(all.slice(next, next + size));
+    next += size;
+  }
+  return chunks;
+}
+
+/** Creates, starts, drains and closes a reader restored from `splits`. */
+export async function readRestored<T>(
+  source: Source<T>,
+  splits: readonly unknown[],
+  subtaskIndex = 0,
+  parallelism = 1,
+): Promise<T[]> {
+  const reader = createReader(source, subtaskIndex, parallelism, testServices(), splits);
+  await reader.start();
+  try {
+    return await drain(reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+/**
+ * Runs `oldParallelism` fresh readers, reader `i` stopping (between polls) after about
+ * `readBefore[i]` records, snapshots each, restores the snapshots over `newParallelism` readers
+ * and drains those. Returns what was emitted before the checkpoint and after the restore.
+ */
+export async function checkpointAndRescale<T>(
+  source: Source<T>,
+  readBefore: readonly number[],
+  newParallelism: number,
+): Promise<{ before: T[][]; after: T[][]; splits: unknown[][] }> {
+  const before: T[][] = [];
+  const splits: unknown[][] = [];
+  for (const [i, limit] of readBefore.entries()) {
+    const reader = createReader(source, i, readBefore.length);
+    await reader.start();
+    try {
+      before.push(await drain(reader, limit));
+      splits.push(snapshot(reader));
+    } finally {
+      await reader.close();
+    }
+  }
+  const after: T[][] = [];
+  for (const [i, chunk] of redistribute(splits, newParallelism).entries()) {
+    after.push(await readRestored(source, chunk, i, newParallelism));
+  }
+  return { before, after, splits };
+}
+
+/** Asserts that `outputs` together hold exactly `expected`, each element once (order aside). */
+export function assertExactlyOnce<T>(outputs: readonly (readonly T[])[], expected: readonly T[], label = ''): void {
+  const key = (v: T): string => JSON.stringify(v);
+  const sortedKeys = (values: readonly T[]): string[] => values.map(key).sort();
+  assert.deepEqual(sortedKeys(outputs.flat()), sortedKeys(expected), label);
 }

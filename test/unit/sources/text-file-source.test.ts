@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { TextFileSource } from '../../../src/api/sources/text-file-source.js';
-import { createReader, readAllSubtasks, readSubtask } from './source-test-harness.js';
+import {
+  checkpointAndRescale,
+  createReader,
+  drain,
+  readAllSubtasks,
+  readRestored,
+  readSubtask,
+  snapshot,
+  testServices,
+} from './source-test-harness.js';
 
 let dir = '';
 
@@ -203,5 +212,128 @@ test('random small files read back exactly for random parallelism and chunk size
       sorted(linesOf(content)),
       `round ${round}: ${JSON.stringify(content)} p=${p} chunkSize=${chunkSize}`,
     );
+  }
+});
+
+test('a snapshot points at the start of the next unread line, not at what is only read ahead', async () => {
+  const path = join(dir, 'fixed-width.txt');
+  const lines = Array.from({ length: 1000 }, (_, i) => `line-${String(i).padStart(4, '0')}`);
+  writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
+  const source = new TextFileSource(path);
+  const reader = createReader(source);
+  await reader.start();
+  // The whole file is one read-ahead chunk; one poll emits 256 lines of 10 bytes.
+  const before = await drain(reader, 1);
+  assert.equal(before.length, 256);
+  const splits = snapshot(reader);
+  assert.deepEqual(splits, [{ path, offset: 2560, end: 10_000, fileSize: 10_000 }]);
+  const afterSnapshot = await drain(reader);
+  await reader.close();
+  const restored = await readRestored(source, splits);
+  assert.deepEqual(restored, afterSnapshot);
+  assert.deepEqual([...before, ...restored], lines);
+});
+
+/** Larger than the files here, so a whole file is read ahead at once. */
+const DEFAULT_TEST_CHUNK = 1024 * 1024;
+
+test('a restored reader reads exactly the lines not read before the snapshot, whatever the chunk size', async () => {
+  const content = makeContent(7, 3000, false);
+  const path = join(dir, 'restore-order.txt');
+  writeFileSync(path, content);
+  const expected = linesOf(content);
+  for (const chunkSize of [7, 64, 4096, DEFAULT_TEST_CHUNK]) {
+    for (const stopAfter of [1, 300, 2999]) {
+      const source = new TextFileSource(path, { chunkSize });
+      const reader = createReader(source);
+      await reader.start();
+      const before = await drain(reader, stopAfter);
+      const splits = snapshot(reader);
+      const afterSnapshot = await drain(reader);
+      await reader.close();
+      const restored = await readRestored(source, splits);
+      const label = `chunkSize=${chunkSize} stopAfter=${stopAfter}`;
+      assert.deepEqual(restored, afterSnapshot, label);
+      assert.deepEqual([...before, ...restored], expected, label);
+    }
+  }
+});
+
+test('splits of 2 readers restored over 3 and over 1 readers give every line exactly once', async () => {
+  const root = join(dir, 'rescale');
+  mkdirSync(join(root, 'sub'), { recursive: true });
+  const files = [makeContent(8, 900, true), makeContent(9, 40, false), makeContent(10, 1500, true)];
+  writeFileSync(join(root, 'a.txt'), files[0] ?? '');
+  writeFileSync(join(root, 'b.txt'), files[1] ?? '');
+  writeFileSync(join(root, 'sub', 'c.txt'), files[2] ?? '');
+  const expected = files.flatMap((f) => linesOf(f));
+  for (const options of [{ minSplitSize: 1, chunkSize: 13 }, { minSplitSize: 1000, chunkSize: 512 }, {}]) {
+    const source = new TextFileSource(root, options);
+    for (const readBefore of [
+      [0, 0],
+      [1, 400],
+      [300, 9999],
+      [9999, 9999],
+    ]) {
+      for (const newParallelism of [3, 1]) {
+        const { before, after } = await checkpointAndRescale(source, readBefore, newParallelism);
+        const label = `${JSON.stringify(options)} read ${readBefore.join('/')} then p=${newParallelism}`;
+        assert.deepEqual(sorted([...before, ...after].flat()), sorted(expected), label);
+      }
+    }
+  }
+});
+
+test('random files, parallelism, chunk sizes and snapshot points: every line once across a restore', async () => {
+  const random = prng(7);
+  const alphabet = ['a', 'b', 'c', '\n', '\n', '\n', '\r', 'ü', '日', '🎉', ' '];
+  for (let round = 0; round < 60; round++) {
+    let content = '';
+    const length = Math.floor(random() * 1500);
+    for (let i = 0; i < length; i++) content += alphabet[Math.floor(random() * alphabet.length)] ?? '';
+    const path = join(dir, `restore-fuzz-${round}.txt`);
+    writeFileSync(path, content);
+    const p = 1 + Math.floor(random() * 4);
+    const newParallelism = 1 + Math.floor(random() * 5);
+    const chunkSize = 1 + Math.floor(random() * 40);
+    const readBefore = Array.from({ length: p }, () => Math.floor(random() * 300));
+    const source = new TextFileSource(path, { minSplitSize: 1 + Math.floor(random() * 200), chunkSize });
+    const { before, after } = await checkpointAndRescale(source, readBefore, newParallelism);
+    assert.deepEqual(
+      sorted([...before, ...after].flat()),
+      sorted(linesOf(content)),
+      `round ${round}: p=${p} -> ${newParallelism} chunkSize=${chunkSize} readBefore=${readBefore.join('/')}`,
+    );
+  }
+});
+
+test('a restored reader reads its splits only: files added to the directory later are not listed', async () => {
+  const root = join(dir, 'restore-no-relist');
+  mkdirSync(root);
+  writeFileSync(join(root, 'a.txt'), 'a1\na2\n');
+  const source = new TextFileSource(root);
+  const reader = createReader(source);
+  await reader.start();
+  const splits = snapshot(reader);
+  await reader.close();
+  writeFileSync(join(root, 'b.txt'), 'b1\n');
+  assert.deepEqual(await readRestored(source, splits), ['a1', 'a2']);
+});
+
+test('empty restored splits end the reader at once', async () => {
+  const reader = createReader(new TextFileSource(join(dir, 'never-read.txt')), 0, 1, testServices(), []);
+  await reader.start();
+  assert.equal(reader.pollNext({ collect: () => assert.fail('nothing to emit') }), 'END_OF_INPUT');
+  await reader.close();
+});
+
+test('malformed restored file splits are rejected naming the split', () => {
+  const source = new TextFileSource('/x');
+  for (const bad of [
+    { index: 1 },
+    { path: '/x', offset: 5, end: 4, fileSize: 9 },
+    { path: '/x', offset: 0, end: 10, fileSize: 9 },
+  ]) {
+    assert.throws(() => createReader(source, 0, 1, testServices(), [bad]), /TextFileSource cannot restore split/);
   }
 });

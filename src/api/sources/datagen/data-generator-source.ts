@@ -7,6 +7,8 @@ import type {
   SourceReaderContext,
 } from '../source.js';
 import type { OperatorServices } from '../../operators/stream-operator.js';
+import type { NumberSequenceSplit } from '../number-sequence-split.js';
+import { NumberSequenceCursor, contiguousSlice, restoreNumberSequenceSplits } from '../number-sequence-split.js';
 import { RateLimiterStrategy } from './rate-limiter-strategy.js';
 
 const BATCH = 256;
@@ -25,7 +27,9 @@ export type GeneratorFunction<T> = ((index: number) => T) | { map(index: number)
  * Emits `generatorFunction(i)` for every index `i` in `[0, count)`; subtask `k` of `p` takes
  * one contiguous slice of the indexes (sizes differ by at most one). `count` may be
  * `Number.POSITIVE_INFINITY` (Flink's `Long.MAX_VALUE`): the source is then unbounded. An
- * optional rate limiter caps records per second across all subtasks.
+ * optional rate limiter caps records per second across all subtasks. Checkpoints hold the index
+ * ranges not generated yet (`{ from, to }`, inclusive), so a restored job generates each index
+ * once, at any parallelism; the rate is then shared by the new number of subtasks.
  */
 export class DataGeneratorSource<T> implements Source<T> {
   readonly boundedness: Boundedness;
@@ -49,15 +53,18 @@ export class DataGeneratorSource<T> implements Source<T> {
   }
 
   createReader(context: SourceReaderContext): SourceReader<T> {
-    const total = this.count === Number.POSITIVE_INFINITY ? UNBOUNDED_COUNT : this.count;
-    const base = Math.floor(total / context.parallelism);
-    const remainder = total - base * context.parallelism;
-    const first = context.subtaskIndex * base + Math.min(context.subtaskIndex, remainder);
-    const size = base + (context.subtaskIndex < remainder ? 1 : 0);
+    let splits: NumberSequenceSplit[];
+    if (context.restoredSplits !== undefined) {
+      splits = restoreNumberSequenceSplits(context.restoredSplits, 'DataGeneratorSource');
+    } else {
+      const total = this.count === Number.POSITIVE_INFINITY ? UNBOUNDED_COUNT : this.count;
+      const [first, size] = contiguousSlice(total, context.subtaskIndex, context.parallelism);
+      splits = size === 0 ? [] : [{ from: first, to: first + size - 1 }];
+    }
     return new GeneratorReader(
       this.generate,
-      first,
-      first + size,
+      new NumberSequenceCursor(splits),
+      this.boundedness === 'CONTINUOUS_UNBOUNDED',
       this.rateLimiterStrategy.ratePerSubtask(context.parallelism),
       context.services,
     );
@@ -74,8 +81,13 @@ class GeneratorReader<T> implements SourceReader<T> {
 
   constructor(
     private readonly generate: (index: number) => T,
-    private next: number,
-    private readonly end: number,
+    /** The indexes not generated yet; what a checkpoint stores. */
+    private readonly cursor: NumberSequenceCursor,
+    /**
+     * Idle instead of ending once the indexes run out. Only a restored reader gets there (after a
+     * scale-up, a subtask may get no split): in an unbounded job it stays up like its peers.
+     */
+    private readonly idleWhenDone: boolean,
     /** Records per second for this subtask; undefined when unlimited. */
     private readonly rate: number | undefined,
     private readonly services: OperatorServices,
@@ -89,8 +101,13 @@ class GeneratorReader<T> implements SourceReader<T> {
   }
 
   pollNext(output: ReaderOutput<T>): InputStatus {
-    if (this.next >= this.end) return 'END_OF_INPUT';
-    let budget = Math.min(BATCH, this.end - this.next);
+    // Checked before the rate limit, so a finished reader ends at once instead of waiting for a token.
+    if (!this.cursor.hasRemaining()) {
+      if (!this.idleWhenDone) return 'END_OF_INPUT';
+      this.armWaiter();
+      return 'NOTHING_AVAILABLE';
+    }
+    let budget = BATCH;
     if (this.rate !== undefined) {
       this.refill();
       budget = Math.min(budget, Math.floor(this.tokens));
@@ -98,12 +115,16 @@ class GeneratorReader<T> implements SourceReader<T> {
         this.waitForToken();
         return 'NOTHING_AVAILABLE';
       }
-      this.tokens -= budget;
     }
-    const stop = this.next + budget;
-    for (let i = this.next; i < stop; i++) output.collect(this.generate(i));
-    this.next = stop;
+    const [start, stop] = this.cursor.take(budget) as [number, number];
+    // Only what was generated is charged: a batch may stop short at the end of a range.
+    if (this.rate !== undefined) this.tokens -= stop - start;
+    for (let i = start; i < stop; i++) output.collect(this.generate(i));
     return 'MORE_AVAILABLE';
+  }
+
+  snapshotState(_checkpointId: number): NumberSequenceSplit[] {
+    return this.cursor.snapshot();
   }
 
   isAvailable(): Promise<void> {
@@ -128,13 +149,19 @@ class GeneratorReader<T> implements SourceReader<T> {
   private waitForToken(): void {
     if (this.timer !== undefined) return;
     const delay = Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / (this.rate as number)));
-    this.waiter = new Promise<void>((resolve) => {
-      this.wakeWaiter = resolve;
-    });
+    this.armWaiter();
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.release();
     }, delay);
+  }
+
+  /** The promise `isAvailable` hands out until `release`: on a token timer, or, when idle, on close. */
+  private armWaiter(): void {
+    if (this.waiter !== undefined) return;
+    this.waiter = new Promise<void>((resolve) => {
+      this.wakeWaiter = resolve;
+    });
   }
 
   private release(): void {
