@@ -42,7 +42,44 @@ export {
   RichCoFlatMapFunction,
 } from './functions/rich-function.js';
 export { ProcessFunction, KeyedProcessFunction, CoProcessFunction } from './functions/process-function.js';
-export type { ProcessContext, KeyedProcessContext, TimerService, ProcessFunctionLike } from './functions/process-function.js';
+export type {
+  ProcessContext,
+  KeyedProcessContext,
+  OnTimerContext,
+  TimeDomain,
+  TimerService,
+  ProcessFunctionLike,
+} from './functions/process-function.js';
+export type {
+  State,
+  ValueState,
+  AppendingState,
+  ListState,
+  MapState,
+  ReducingState,
+  AggregatingState,
+  ReadOnlyBroadcastState,
+  BroadcastState,
+  AggregateFunction,
+} from './state/state.js';
+export {
+  StateDescriptor,
+  ValueStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  AggregatingStateDescriptor,
+} from './state/state-descriptor.js';
+export type { StateKind } from './state/state-descriptor.js';
+export { StateTtlConfig, StateTtlConfigBuilder } from './state/state-ttl-config.js';
+export type { TtlUpdateType, TtlStateVisibility } from './state/state-ttl-config.js';
+export type { CheckpointedFunction, CheckpointListener } from './state/checkpointed-function.js';
+export type {
+  KeyedStateStore,
+  OperatorStateStore,
+  FunctionInitializationContext,
+  FunctionSnapshotContext,
+} from './state/state-stores.js';
 export type { Collector } from './common/records.js';
 export { OutputTag } from './common/output-tag.js';
 export { RuntimeContext } from './common/runtime-context.js';

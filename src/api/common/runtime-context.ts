@@ -1,4 +1,13 @@
 import type { Accumulator } from './accumulators.js';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state/state.js';
+import type {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+} from '../state/state-descriptor.js';
+import type { KeyedStateStore } from '../state/state-stores.js';
 import { DoubleCounter, IntCounter, LongCounter } from './accumulators.js';
 
 /** Facts about the subtask a function instance runs in (Flink's TaskInfo). */
@@ -17,11 +26,16 @@ export interface JobInfo {
   readonly jobName: string;
 }
 
+/** Flink's wording, so users searching for the message find Flink's answers. */
+const NOT_KEYED = "Keyed state can only be used on a 'keyed stream', i.e., after a 'keyBy()' operation.";
+
 /**
- * What a rich function sees of its runtime: the subtask, the job, accumulators and the job's
- * arguments. Keyed state joins it with the fault-tolerance work.
+ * What a rich function sees of its runtime: the subtask, the job, accumulators and, on a keyed
+ * stream, keyed state scoped to the current key.
  */
 export class RuntimeContext {
+  private keyedStateStore: KeyedStateStore | undefined;
+
   constructor(
     private readonly task: TaskInfo,
     private readonly job: JobInfo,
@@ -74,6 +88,35 @@ export class RuntimeContext {
   }
   getDoubleCounter(name: string): DoubleCounter {
     return this.getOrAdd(name, DoubleCounter);
+  }
+
+  /**
+   * @internal The operator hands over its keyed state backend in `initializeState`; undefined on a
+   * non-keyed input, where the state getters below throw.
+   */
+  setKeyedStateStore(store: KeyedStateStore | undefined): void {
+    this.keyedStateStore = store;
+  }
+
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T> {
+    return this.keyedStore().getState(descriptor);
+  }
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T> {
+    return this.keyedStore().getListState(descriptor);
+  }
+  getMapState<K, V>(descriptor: MapStateDescriptor<K, V>): MapState<K, V> {
+    return this.keyedStore().getMapState(descriptor);
+  }
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T> {
+    return this.keyedStore().getReducingState(descriptor);
+  }
+  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT> {
+    return this.keyedStore().getAggregatingState(descriptor);
+  }
+
+  private keyedStore(): KeyedStateStore {
+    if (this.keyedStateStore === undefined) throw new Error(NOT_KEYED);
+    return this.keyedStateStore;
   }
 
   private getOrAdd<C extends Accumulator<number>>(name: string, ctor: new () => C): C {

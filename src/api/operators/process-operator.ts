@@ -1,18 +1,35 @@
 import type { OutputTag } from '../common/output-tag.js';
 import type { Collector } from '../common/records.js';
-import type { KeyedProcessContext, ProcessFunctionLike, TimerService } from '../functions/process-function.js';
+import type {
+  KeyedProcessContext,
+  OnTimerContext,
+  ProcessFunctionLike,
+  TimeDomain,
+  TimerService,
+} from '../functions/process-function.js';
+import type { InternalTimer, InternalTimerService, Triggerable } from '../state/operator-state-context.js';
+import type { StreamOperatorStateContext } from '../state/operator-state-context.js';
 import type { OneInputStreamOperator } from './stream-operator.js';
 import { NO_TIMESTAMP } from '../common/records.js';
 import { AbstractStreamOperator, TimestampedCollector } from './abstract-stream-operator.js';
 
+/** The name of the process functions' timer service in the keyed state backend (and its snapshots). */
+export const USER_TIMERS = 'user-timers';
+
+type OnTimer = (timestamp: number, ctx: OnTimerContext<unknown>, out: Collector<unknown>) => void;
+
 /**
  * Runs a ProcessFunction (or, with a key selector, a KeyedProcessFunction). One context object is
- * reused for every record: allocating one per record would dominate cheap functions.
+ * reused for every record: allocating one per record would dominate cheap functions. On a keyed
+ * input its timers live in the keyed state backend, so they are checkpointed with the key's state.
  */
-export class ProcessOperator<IN, OUT> extends AbstractStreamOperator<OUT> implements OneInputStreamOperator<IN> {
+export class ProcessOperator<IN, OUT> extends AbstractStreamOperator<OUT> implements OneInputStreamOperator<IN>, Triggerable {
   private readonly fn: (value: IN, ctx: KeyedProcessContext<unknown>, out: Collector<OUT>) => void;
+  private readonly onTimerFn: OnTimer | undefined;
   private collector!: TimestampedCollector<OUT>;
   private readonly context: ReusableProcessContext;
+  private readonly timerContext: ReusableOnTimerContext;
+  private timerService: InternalTimerService | undefined;
 
   constructor(
     process: ProcessFunctionLike<IN, OUT, KeyedProcessContext<never>> | ProcessFunctionLike<IN, OUT>,
@@ -21,7 +38,19 @@ export class ProcessOperator<IN, OUT> extends AbstractStreamOperator<OUT> implem
     super(process);
     const p = process as ProcessFunctionLike<IN, OUT, KeyedProcessContext<unknown>>;
     this.fn = typeof p === 'function' ? p : (v, ctx, out) => p.processElement(v, ctx, out);
+    this.onTimerFn =
+      typeof p !== 'function' && typeof p.onTimer === 'function'
+        ? (timestamp, ctx, out) => p.onTimer?.(timestamp, ctx as OnTimerContext<never>, out)
+        : undefined;
     this.context = new ReusableProcessContext(this, keySelector !== undefined);
+    this.timerContext = new ReusableOnTimerContext(this, true);
+  }
+
+  override async initializeState(context: StreamOperatorStateContext): Promise<void> {
+    await super.initializeState(context);
+    if (this.keySelector !== undefined && this.keyedStateBackend !== undefined) {
+      this.timerService = this.keyedStateBackend.getInternalTimerService(USER_TIMERS, this);
+    }
   }
 
   override async open(): Promise<void> {
@@ -36,6 +65,34 @@ export class ProcessOperator<IN, OUT> extends AbstractStreamOperator<OUT> implem
     this.fn(value, this.context, this.collector);
   }
 
+  /** Due event-time timers fire before the watermark goes downstream, so their output is not late. */
+  override processWatermark(watermark: number): void {
+    this.currentWatermark = watermark;
+    this.timerService?.advanceWatermark(watermark);
+    super.processWatermark(watermark);
+  }
+
+  onEventTime(timer: InternalTimer): void {
+    this.fire(timer, 'EVENT_TIME');
+  }
+
+  onProcessingTime(timer: InternalTimer): void {
+    this.fire(timer, 'PROCESSING_TIME');
+  }
+
+  private fire(timer: InternalTimer, domain: TimeDomain): void {
+    const onTimer = this.onTimerFn;
+    if (onTimer === undefined) return;
+    // As in Flink: results of event-time timers carry the timer's time; processing time has no
+    // meaningful event timestamp to give them.
+    this.collector.timestamp = domain === 'EVENT_TIME' ? timer.timestamp : NO_TIMESTAMP;
+    const ctx = this.timerContext;
+    ctx.timestampValue = timer.timestamp;
+    ctx.currentKey = timer.key;
+    ctx.domain = domain;
+    onTimer(timer.timestamp, ctx, this.collector);
+  }
+
   /** Exposed to the context; not part of the operator contract. */
   emitSide(tag: OutputTag<unknown>, value: unknown, timestamp: number): void {
     this.output.collectSide(tag, value, timestamp);
@@ -45,6 +102,16 @@ export class ProcessOperator<IN, OUT> extends AbstractStreamOperator<OUT> implem
   }
   now(): number {
     return this.setupInfo.services.processingTime();
+  }
+  /** The timer service for registering/deleting, with Flink's messages where there is none. */
+  timers(action: 'Setting' | 'Deleting'): InternalTimerService {
+    if (this.keySelector === undefined) throw new Error(`${action} timers is only supported on a keyed streams.`);
+    if (this.timerService === undefined) {
+      throw new Error(
+        `${action} timers needs the keyed state backend, which the runtime hands to the operator in initializeState().`,
+      );
+    }
+    return this.timerService;
   }
 }
 
@@ -76,23 +143,31 @@ class ReusableProcessContext implements KeyedProcessContext<unknown>, TimerServi
   currentWatermark(): number {
     return this.operator.watermark();
   }
-  registerProcessingTimeTimer(): void {
-    unsupportedTimers();
+  registerProcessingTimeTimer(time: number): void {
+    this.operator.timers('Setting').registerProcessingTimeTimer(time);
   }
-  registerEventTimeTimer(): void {
-    unsupportedTimers();
+  registerEventTimeTimer(time: number): void {
+    this.operator.timers('Setting').registerEventTimeTimer(time);
   }
-  deleteProcessingTimeTimer(): void {
-    unsupportedTimers();
+  deleteProcessingTimeTimer(time: number): void {
+    this.operator.timers('Deleting').deleteProcessingTimeTimer(time);
   }
-  deleteEventTimeTimer(): void {
-    unsupportedTimers();
+  deleteEventTimeTimer(time: number): void {
+    this.operator.timers('Deleting').deleteEventTimeTimer(time);
   }
 }
 
-function unsupportedTimers(): never {
-  throw new Error(
-    'Timers are not supported yet in flink-ts: they arrive together with checkpointed keyed state. ' +
-      'Use processing-time logic inside processElement for now.',
-  );
+/**
+ * The context of `onTimer`: the timer's key and time. Side outputs carry the timer's time in both
+ * domains, as Flink's OnTimerContext does.
+ */
+class ReusableOnTimerContext extends ReusableProcessContext implements OnTimerContext<unknown> {
+  domain: TimeDomain = 'EVENT_TIME';
+
+  override timestamp(): number {
+    return this.timestampValue;
+  }
+  timeDomain(): TimeDomain {
+    return this.domain;
+  }
 }
