@@ -153,10 +153,26 @@ export class FakeClusterFacade implements RestClusterFacade {
   readonly checkpointRequests: string[] = [];
   readonly disposed: string[] = [];
   /** How a savepoint ends; by default it completes at once in the target (or default) directory. */
-  onSavepoint: (jobId: string, targetDirectory: string | undefined, type: SavepointType) => Promise<string> = (jobId, dir) =>
-    Promise.resolve(`${dir ?? this.checkpointConfigs.get(jobId)?.savepointDir ?? '/nowhere'}/savepoint-${jobId.slice(0, 6)}-0123456789ab`);
-  onCheckpoint: (jobId: string) => Promise<number> = () => Promise.resolve(this.checkpointRequests.length);
-  onDispose: (path: string) => Promise<void> = () => Promise.resolve();
+  onSavepoint!: (jobId: string, targetDirectory: string | undefined, type: SavepointType) => Promise<string>;
+  onCheckpoint!: (jobId: string) => Promise<number>;
+  onDispose!: (path: string) => Promise<void>;
+
+  constructor() {
+    this.resetCheckpointing();
+  }
+
+  /** Forgets checkpoint data and requests, and restores the default behaviour of savepoints, checkpoints and disposals. */
+  resetCheckpointing(): void {
+    this.checkpointStats.clear();
+    this.checkpointConfigs.clear();
+    this.savepointRequests.length = 0;
+    this.checkpointRequests.length = 0;
+    this.disposed.length = 0;
+    this.onSavepoint = (jobId, dir) =>
+      Promise.resolve(`${dir ?? this.checkpointConfigs.get(jobId)?.savepointDir ?? '/nowhere'}/savepoint-${jobId.slice(0, 6)}-0123456789ab`);
+    this.onCheckpoint = () => Promise.resolve(this.checkpointRequests.length);
+    this.onDispose = () => Promise.resolve();
+  }
   /** How a submitted job behaves: called after it was recorded. */
   onSubmit: (job: FakeJob) => void = () => undefined;
 
