@@ -93,11 +93,11 @@ export function registerJobHandlers(router: HandlerRouter, ctx: HandlerContext):
   });
 
   router.add('PATCH', '/jobs/:jobid', async (request) => {
+    const id = jobId(request);
     const mode = request.query.get('mode') ?? 'cancel';
     if (mode.toLowerCase() !== 'cancel') {
-      throw badRequest(`Unsupported termination mode '${mode}': only 'cancel' is supported (Flink removed 'stop'; stop-with-savepoint is not available yet).`);
+      throw badRequest(`Unsupported termination mode '${mode}': only 'cancel' is supported (Flink removed 'stop'; stop a job with a savepoint through POST /jobs/${id}/stop).`);
     }
-    const id = jobId(request);
     const outcome = await facade.cancelJob(id);
     switch (outcome.kind) {
       case 'accepted':
