@@ -28,6 +28,17 @@ export const runFlags = {
     helpValue: '<target>',
   }),
   jobmanager: jobManagerFlag,
+  fromSavepoint: Flags.string({
+    char: 's',
+    summary: 'Restore the job from this savepoint or retained checkpoint (execution.state-recovery.path).',
+    helpValue: '<savepointPath>',
+  }),
+  allowNonRestoredState: Flags.boolean({
+    char: 'n',
+    summary:
+      'With -s: let the job start even when the savepoint holds state that no operator of the job claims, e.g. of an operator that was removed (execution.state-recovery.ignore-unclaimed-state).',
+    default: false,
+  }),
   queue: Flags.string({
     summary: '(-qu) Pool queue for -t pool-per-job and pool-application (pool.application.queue).',
     helpValue: '<queue>',

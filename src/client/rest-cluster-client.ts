@@ -12,7 +12,7 @@ import type { SerializedThrowable } from '../core/errors.js';
 import type { JobId } from '../core/ids.js';
 import type { JobGraph } from '../runtime/jobgraph/job-graph.js';
 import type { CollectRequest, CollectResult } from '../runtime/rest/rest-cluster-facade.js';
-import { FlinkTsError, ensureError } from '../core/errors.js';
+import { FlinkTsError, deserializeError, ensureError } from '../core/errors.js';
 import { parseJobId } from '../core/ids.js';
 import { decodeCollectResult, encodeCollectRequest } from '../runtime/rest/collect-protocol.js';
 
@@ -101,6 +101,48 @@ export interface PollOptions {
   /** Longest wait between polls, ms. @default 1000 */
   readonly maxDelayMs?: number;
 }
+
+export interface SavepointTriggerOptions {
+  /** Where to write it; the job's `execution.checkpointing.savepoint-dir` when undefined. */
+  readonly targetDirectory?: string | undefined;
+  /** Cancel the job once the savepoint completed (Flink's deprecated cancel-with-savepoint). */
+  readonly cancelJob?: boolean;
+  /** 32 hex characters; makes the trigger idempotent. */
+  readonly triggerId?: string;
+}
+
+export interface StopWithSavepointOptions {
+  readonly targetDirectory?: string | undefined;
+  /** Flush event time and finish the operators before the savepoint (`--drain`). */
+  readonly drain?: boolean;
+  readonly triggerId?: string;
+}
+
+export interface CheckpointTriggerOptions {
+  /** CONFIGURED (the job's checkpoint type) or FULL. */
+  readonly checkpointType?: 'CONFIGURED' | 'FULL';
+  readonly triggerId?: string;
+}
+
+export interface OperationWaitOptions extends PollOptions {
+  /** How long to wait for the operation in total, ms. @default the client's request timeout (client.timeout) */
+  readonly deadlineMs?: number;
+}
+
+/** An asynchronous operation (savepoint, checkpoint, disposal) failed on the cluster; `message` is the cluster's. */
+export class AsyncOperationError extends FlinkTsError {
+  constructor(
+    /** e.g. `savepoint`. */
+    readonly operation: string,
+    /** The failure as the cluster reported it. */
+    readonly failure: SerializedThrowable,
+  ) {
+    super('ERR_ILLEGAL_STATE', failure.message.length > 0 ? failure.message : `The ${operation} failed with ${failure.class}.`, {
+      cause: deserializeError(failure),
+    });
+  }
+}
+Object.defineProperty(AsyncOperationError.prototype, 'name', { value: 'AsyncOperationError' });
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -218,6 +260,98 @@ export class RestClusterClient {
       return decodeCollectResult(body);
     } catch (error) {
       throw new FlinkTsError('ERR_ILLEGAL_STATE', `The cluster's collect response is malformed: ${ensureError(error).message}`);
+    }
+  }
+
+  /**
+   * `POST /jobs/:jobid/savepoints`: starts a savepoint; resolves with its trigger id. A given
+   * `triggerId` makes the call idempotent: the cluster answers the operation it already has.
+   * @throws RestRequestError 404 for an unknown job, 400 when no directory is given and the job has no default.
+   */
+  async triggerSavepoint(jobId: string, options: SavepointTriggerOptions = {}): Promise<string> {
+    const body: Record<string, unknown> = { 'cancel-job': options.cancelJob ?? false, formatType: 'CANONICAL' };
+    if (options.targetDirectory !== undefined) body['target-directory'] = options.targetDirectory;
+    if (options.triggerId !== undefined) body.triggerId = options.triggerId;
+    return triggerIdFrom(await this.request('POST', `/jobs/${checkJobId(jobId)}/savepoints`, () => jsonBody(body)));
+  }
+
+  /** `POST /jobs/:jobid/stop`: starts stop-with-savepoint; resolves with its trigger id (polled like a savepoint). */
+  async stopWithSavepoint(jobId: string, options: StopWithSavepointOptions = {}): Promise<string> {
+    const body: Record<string, unknown> = { drain: options.drain ?? false, formatType: 'CANONICAL' };
+    if (options.targetDirectory !== undefined) body.targetDirectory = options.targetDirectory;
+    if (options.triggerId !== undefined) body.triggerId = options.triggerId;
+    return triggerIdFrom(await this.request('POST', `/jobs/${checkJobId(jobId)}/stop`, () => jsonBody(body)));
+  }
+
+  /**
+   * Polls `GET /jobs/:jobid/savepoints/:triggerid` until the savepoint (or stop-with-savepoint)
+   * completed; resolves with its path.
+   * @throws AsyncOperationError with the cluster's failure cause, or when `deadlineMs` passed.
+   */
+  waitForSavepoint(jobId: string, triggerId: string, options: OperationWaitOptions = {}): Promise<string> {
+    const path = `/jobs/${checkJobId(jobId)}/savepoints/${encodeURIComponent(triggerId)}`;
+    return this.pollOperation(path, 'savepoint', options, (operation) => {
+      if (typeof operation.location !== 'string') throw malformed(path, operation);
+      return operation.location;
+    });
+  }
+
+  /** `POST /jobs/:jobid/checkpoints` (Flink 1.19+): starts a checkpoint; resolves with its trigger id. */
+  async triggerCheckpoint(jobId: string, options: CheckpointTriggerOptions = {}): Promise<string> {
+    const body: Record<string, unknown> = { checkpointType: options.checkpointType ?? 'CONFIGURED' };
+    if (options.triggerId !== undefined) body.triggerId = options.triggerId;
+    return triggerIdFrom(await this.request('POST', `/jobs/${checkJobId(jobId)}/checkpoints`, () => jsonBody(body)));
+  }
+
+  /** Polls `GET /jobs/:jobid/checkpoints/:triggerid` until the checkpoint completed; resolves with its id. */
+  waitForCheckpoint(jobId: string, triggerId: string, options: OperationWaitOptions = {}): Promise<number> {
+    const path = `/jobs/${checkJobId(jobId)}/checkpoints/${encodeURIComponent(triggerId)}`;
+    return this.pollOperation(path, 'checkpoint', options, (operation) => {
+      if (typeof operation.checkpointId !== 'number') throw malformed(path, operation);
+      return operation.checkpointId;
+    });
+  }
+
+  /** `POST /savepoint-disposal`: starts deleting a savepoint; resolves with the trigger id. */
+  async triggerSavepointDisposal(savepointPath: string): Promise<string> {
+    return triggerIdFrom(await this.request('POST', '/savepoint-disposal', () => jsonBody({ 'savepoint-path': savepointPath })));
+  }
+
+  /** Polls `GET /savepoint-disposal/:triggerid` until the savepoint is deleted. */
+  async waitForSavepointDisposal(triggerId: string, options: OperationWaitOptions = {}): Promise<void> {
+    await this.pollOperation(`/savepoint-disposal/${encodeURIComponent(triggerId)}`, 'savepoint disposal', options, () => undefined);
+  }
+
+  /**
+   * Polls an asynchronous operation's status path until it is COMPLETED, then returns `extract`
+   * of its operation, or throws its failure cause. Waits 100 ms at first, growing to 1 s.
+   */
+  private async pollOperation<T>(
+    path: string,
+    what: string,
+    options: OperationWaitOptions,
+    extract: (operation: Readonly<Record<string, unknown>>) => T,
+  ): Promise<T> {
+    const deadline = Date.now() + (options.deadlineMs ?? this.options.timeoutMs);
+    let delay = options.initialDelayMs ?? 100;
+    const maxDelay = options.maxDelayMs ?? 1000;
+    for (;;) {
+      const body = await this.request<AsyncOperationBody | undefined>('GET', path);
+      if (body?.status?.id === 'COMPLETED') {
+        const operation = body.operation ?? {};
+        const cause = operation['failure-cause'];
+        if (cause !== undefined && cause !== null) throw new AsyncOperationError(what, decodeFailureCause(cause));
+        return extract(operation);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new FlinkTsError(
+          'ERR_ILLEGAL_STATE',
+          `The ${what} did not complete within ${options.deadlineMs ?? this.options.timeoutMs} ms (client.timeout); it may still complete: GET ${this.baseUrl}${path} shows its status.`,
+        );
+      }
+      await sleep(Math.min(delay, left));
+      delay = Math.min(maxDelay, Math.ceil(delay * 1.5));
     }
   }
 
@@ -360,6 +494,21 @@ interface ExecutionResultBody {
     readonly 'accumulator-results'?: Readonly<Record<string, unknown>>;
     readonly 'failure-cause'?: FailureCauseBody;
   };
+}
+
+interface AsyncOperationBody {
+  readonly status?: { readonly id?: string };
+  readonly operation?: Readonly<Record<string, unknown>>;
+}
+
+function triggerIdFrom(body: unknown): string {
+  const id = (body as { 'request-id'?: unknown } | undefined)?.['request-id'];
+  if (typeof id !== 'string' || id.length === 0) throw new FlinkTsError('ERR_ILLEGAL_STATE', `The cluster accepted the trigger but answered no request-id (${JSON.stringify(body)}).`);
+  return id;
+}
+
+function malformed(path: string, operation: unknown): FlinkTsError {
+  return new FlinkTsError('ERR_ILLEGAL_STATE', `The cluster's answer to GET ${path} is malformed: ${JSON.stringify(operation)}.`);
 }
 
 interface FailureCauseBody {

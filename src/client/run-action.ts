@@ -38,6 +38,10 @@ export interface RunJobOptions {
   readonly queue?: string | undefined;
   /** `-m host:port`: the cluster's REST address; implies the `remote` target. */
   readonly jobManager?: string | undefined;
+  /** `-s`: the savepoint or retained checkpoint to restore the job from. */
+  readonly fromSavepoint?: string | undefined;
+  /** `-n`: with `-s`, skip state that no operator of the job claims. */
+  readonly allowNonRestoredState?: boolean | undefined;
   readonly dynamicProperties: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly output: ClientOutput;
@@ -224,6 +228,9 @@ function loadRunConfiguration(options: RunJobOptions): Configuration {
       jobManagerOverride(options.jobManager),
       { source: '-t', values: options.target === undefined ? {} : { 'execution.target': options.target } },
       { source: '-qu', values: options.queue === undefined ? {} : { 'pool.application.queue': options.queue } },
+      { source: '-s', values: options.fromSavepoint === undefined ? {} : { 'execution.state-recovery.path': options.fromSavepoint } },
+      // Only when given, as Flink's SavepointRestoreSettings: a -D value is not overridden by the default.
+      { source: '-n', values: options.allowNonRestoredState === true ? { 'execution.state-recovery.ignore-unclaimed-state': true } : {} },
       // Flink's CLI always decides attachment itself: attached unless -d.
       { source: options.detached ? '-d' : 'run', values: { 'execution.attached': !options.detached } },
     ],

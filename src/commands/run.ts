@@ -24,9 +24,9 @@ For CI: --timeout <duration> bounds the run; --json prints one JSON object on st
 
 Targets: local (default) runs the job in a cluster inside this process; remote (-t remote, or -m host:port) submits it to a running cluster through its REST API, and -d then returns right after submission; ssh-per-job and ssh-application deploy a cluster on the hosts of conf/masters and conf/workers for the run; pool-per-job and pool-application (-qu <queue>) deploy one into the resource pool (docs/deployment-pool.md).
 
-Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLINK_TS_PROPERTIES, then -D, then -p/-m/-t/-d.`;
+Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLINK_TS_PROPERTIES, then -D, then -p/-m/-t/-s/-n/-d.`;
 
-  static override usage = ['<%= command.id %> [-p <n>] [-d] [-t <target>] [-m <host:port>] [-qu <queue>] [--timeout <duration>] [--json] [-D <key=value>]... <jobFile> [job arguments...]'];
+  static override usage = ['<%= command.id %> [-p <n>] [-d] [-t <target>] [-m <host:port>] [-s <savepointPath> [-n]] [-qu <queue>] [--timeout <duration>] [--json] [-D <key=value>]... <jobFile> [job arguments...]'];
 
   static override examples = [
     { description: 'Run the word count example at the default parallelism.', command: '<%= config.bin %> <%= command.id %> examples/word-count.ts' },
@@ -41,6 +41,10 @@ Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLI
     {
       description: 'In CI: give up (exit 124) after 10 minutes, and print a JSON summary on stdout.',
       command: '<%= config.bin %> <%= command.id %> -m localhost:8081 --timeout "10 min" --json job.ts',
+    },
+    {
+      description: 'Resume a job from a savepoint, dropping the state of operators that no longer exist.',
+      command: '<%= config.bin %> <%= command.id %> -m localhost:8081 -s /data/savepoints/savepoint-4f7fc8-0123456789ab -n job.ts',
     },
     {
       description: 'Override configuration options for this run.',
@@ -73,6 +77,8 @@ Configuration: <conf dir>/config.yaml (FLINK_TS_CONF_DIR, else ./conf), then FLI
       detached: flags.detached,
       target: flags.target,
       jobManager: flags.jobmanager,
+      fromSavepoint: flags.fromSavepoint,
+      allowNonRestoredState: flags.allowNonRestoredState,
       queue: flags.queue,
       timeout: flags.timeout,
       dynamicProperties: flags.property ?? [],

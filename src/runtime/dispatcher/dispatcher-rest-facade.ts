@@ -7,6 +7,7 @@ import type { ExecutionState } from '../executiongraph/execution-state.js';
 import type { ExecutionJobVertex, ExecutionVertex } from '../executiongraph/execution-graph.js';
 import type { JobGraph } from '../jobgraph/job-graph.js';
 import type { FailureRecord, JobMaster } from '../jobmaster/job-master.js';
+import type { CheckpointConfigInfo, CheckpointStatsSnapshot } from '../checkpoint/checkpoint-stats.js';
 import type { ResourceManagerGateway, TaskManagerInfo } from '../../resourcemanager/resource-manager-gateway.js';
 import type { RpcService } from '../rpc/rpc-service.js';
 import type { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
@@ -16,6 +17,7 @@ import type { Dispatcher } from './dispatcher.js';
 import type {
   AccumulatorValue,
   CancelJobOutcome,
+  CheckpointLookup,
   ClusterOverview,
   ClusterVersion,
   CollectRequest,
@@ -31,6 +33,7 @@ import type {
   LogFile,
   RestClusterFacade,
   RunJarOptions,
+  SavepointType,
   SubtaskAttempt,
   TaskCounts,
   TaskManagerDetail,
@@ -264,6 +267,38 @@ export class DispatcherRestFacade implements RestClusterFacade {
     const runner = this.options.runJar;
     if (runner === undefined) return Promise.reject(new RestHandlerError(501, 'Running uploaded job files is not available on this JobManager.'));
     return runner(jarPath, options);
+  }
+
+  getCheckpointStats(jobId: JobId): Promise<CheckpointLookup<CheckpointStatsSnapshot>> {
+    const jm = this.options.dispatcher.getJobMaster(jobId);
+    if (jm === undefined) return Promise.resolve({ kind: 'not-found' });
+    // Without a checkpoint configuration the job has no checkpointing at all, so no statistics
+    // either (Flink: no CheckpointCoordinator, no CheckpointStatsTracker).
+    if (jm.checkpointConfig() === undefined) return Promise.resolve({ kind: 'disabled' });
+    return Promise.resolve({ kind: 'found', value: jm.checkpointStats() });
+  }
+
+  getCheckpointConfig(jobId: JobId): Promise<CheckpointLookup<CheckpointConfigInfo>> {
+    const jm = this.options.dispatcher.getJobMaster(jobId);
+    if (jm === undefined) return Promise.resolve({ kind: 'not-found' });
+    const config = jm.checkpointConfig();
+    return Promise.resolve(config === undefined ? { kind: 'disabled' } : { kind: 'found', value: config });
+  }
+
+  triggerSavepoint(jobId: JobId, targetDirectory: string | undefined, type: SavepointType): Promise<string> {
+    const jm = this.options.dispatcher.getJobMaster(jobId);
+    if (jm === undefined) return Promise.reject(new Error(`Job ${jobId} not found.`));
+    return jm.triggerSavepoint(targetDirectory, type);
+  }
+
+  triggerCheckpoint(jobId: JobId): Promise<number> {
+    const jm = this.options.dispatcher.getJobMaster(jobId);
+    if (jm === undefined) return Promise.reject(new Error(`Job ${jobId} not found.`));
+    return jm.triggerCheckpoint();
+  }
+
+  disposeSavepoint(path: string): Promise<void> {
+    return this.options.dispatcher.disposeSavepoint(path);
   }
 
   private async taskExecutor(taskManagerId: string): Promise<TaskExecutorGateway | undefined> {

@@ -98,6 +98,12 @@ export class Dispatcher {
     );
   }
 
+  // REST-STUBS (to be replaced on merge): savepoint disposal is being written in the runtime's branch.
+  disposeSavepoint(_path: string): Promise<void> {
+    return Promise.reject(new Error('not implemented'));
+  }
+  // END REST-STUBS
+
   private jobMaster(jobId: JobId): JobMaster {
     const jm = this.jobs.get(jobId);
     if (jm === undefined) throw new Error(`Job ${jobId} not found: check the job id (\`flink-ts list -a\` shows every job).`);

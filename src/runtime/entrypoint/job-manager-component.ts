@@ -19,6 +19,7 @@ import {
   REST_BIND_ADDRESS,
   REST_BIND_PORT,
   REST_PORT,
+  REST_ASYNC_STORE_DURATION,
   REST_SERVER_MAX_CONTENT_LENGTH,
   TMP_DIRS,
   WEB_CANCEL_ENABLE,
@@ -162,6 +163,7 @@ export class JobManagerComponent implements ClusterComponent {
       uploadDir: configuredUploadDir ?? (this.ownUploadDir as string),
       webSubmitEnabled: config.get(WEB_SUBMIT_ENABLE),
       webCancelEnabled: config.get(WEB_CANCEL_ENABLE),
+      asyncOperationStoreDurationMs: config.get(REST_ASYNC_STORE_DURATION),
     });
     this.logger.info(`Rest endpoint listening at ${this.restAddress ?? '?'}`);
     this.logger.info(`Starting RPC endpoint for the ResourceManager and Dispatcher at ${rpc.addressOf('')}`);

@@ -17,6 +17,8 @@ import type { Readable } from 'node:stream';
 import type { JobStatus } from '../../api/environment/job-client.js';
 import type { SerializedThrowable } from '../../core/errors.js';
 import type { JobId } from '../../core/ids.js';
+import type { CheckpointType } from '../checkpoint/checkpoint-options.js';
+import type { CheckpointConfigInfo, CheckpointStatsSnapshot } from '../checkpoint/checkpoint-stats.js';
 import type { ExecutionState } from '../executiongraph/execution-state.js';
 import type { JobGraph } from '../jobgraph/job-graph.js';
 
@@ -135,7 +137,44 @@ export interface RestClusterFacade {
    *   application: ..."), as Flink answers for a failing `main()`.
    */
   runJar(jarPath: string, options: RunJarOptions): Promise<readonly JobId[]>;
+
+  /**
+   * The job's checkpoint statistics (`GET /jobs/:jobid/checkpoints` and its `details`):
+   * `disabled` when the job has no checkpointing at all (Flink's batch jobs), which Flink answers
+   * with 404.
+   */
+  getCheckpointStats(jobId: JobId): Promise<CheckpointLookup<CheckpointStatsSnapshot>>;
+
+  /** The job's checkpointing configuration (`GET /jobs/:jobid/checkpoints/config`). */
+  getCheckpointConfig(jobId: JobId): Promise<CheckpointLookup<CheckpointConfigInfo>>;
+
+  /**
+   * Takes a savepoint of a job (`POST /jobs/:jobid/savepoints`, and `POST /jobs/:jobid/stop` with
+   * `SAVEPOINT_SUSPEND` or `SAVEPOINT_TERMINATE`, after which the job ends FINISHED by itself).
+   * Resolves with the savepoint's path once it completed; rejects with an Error whose message says
+   * why it could not be taken (unknown job, job not running, a task declined, no directory). The
+   * handlers keep the outcome for the client to poll; this call may take as long as the savepoint.
+   */
+  triggerSavepoint(jobId: JobId, targetDirectory: string | undefined, type: SavepointType): Promise<string>;
+
+  /**
+   * Takes a checkpoint of a job now (`POST /jobs/:jobid/checkpoints`). Resolves with the
+   * completed checkpoint's id; rejects like {@link triggerSavepoint}.
+   */
+  triggerCheckpoint(jobId: JobId): Promise<number>;
+
+  /**
+   * Deletes a savepoint's files (`POST /savepoint-disposal`). Rejects with an Error saying why
+   * (not a savepoint, no such path, not readable).
+   */
+  disposeSavepoint(path: string): Promise<void>;
 }
+
+/** The savepoint kinds a client can ask for (stop-with-savepoint's two, and the plain one). */
+export type SavepointType = Exclude<CheckpointType, 'CHECKPOINT'>;
+
+/** A per-job checkpointing lookup: unknown job, checkpointing not enabled, or the answer. */
+export type CheckpointLookup<T> = { readonly kind: 'not-found' } | { readonly kind: 'disabled' } | { readonly kind: 'found'; readonly value: T };
 
 /** `flink-version` and `flink-commit`. */
 export interface ClusterVersion {

@@ -68,6 +68,8 @@ export interface HandlerContext {
   /** The server's own address, `http://host:port`, reported by `GET /jars`. */
   readonly address: () => string;
   readonly now: () => number;
+  /** `rest.async.store-duration` in ms: how long results of savepoints and other async operations stay. */
+  readonly asyncOperationStoreDurationMs: number;
 }
 
 export type HandlerRouter = Router<RestHandler>;

@@ -13,6 +13,7 @@ import type { RestClusterFacade } from './rest-cluster-facade.js';
 import type { RestServerOptions } from './rest-server.js';
 import {
   REST_ADDRESS,
+  REST_ASYNC_STORE_DURATION,
   REST_BIND_ADDRESS,
   REST_BIND_PORT,
   REST_PORT,
@@ -39,5 +40,6 @@ export function restServerOptionsFrom(configuration: Configuration, facade: Rest
     uploadDir: resolve(configuration.get(WEB_UPLOAD_DIR) ?? join(tmp, `flink-ts-web-${randomUUID()}`, 'flink-web-upload')),
     webSubmitEnabled: configuration.get(WEB_SUBMIT_ENABLE),
     webCancelEnabled: configuration.get(WEB_CANCEL_ENABLE),
+    asyncOperationStoreDurationMs: configuration.get(REST_ASYNC_STORE_DURATION),
   };
 }

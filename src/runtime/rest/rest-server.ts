@@ -14,10 +14,12 @@ import type { RestClusterFacade } from './rest-cluster-facade.js';
 import type { HandlerContext, RestHandler, RestRequest, RestResponse } from './rest-handler.js';
 import type { HttpMethod } from './router.js';
 import type { MultipartLimits, MultipartPart, PartSink } from './multipart.js';
+import { registerCheckpointHandlers } from './handlers/checkpoint-handlers.js';
 import { registerClusterHandlers } from './handlers/cluster-handlers.js';
 import { registerJarHandlers } from './handlers/jar-handlers.js';
 import { registerJobHandlers } from './handlers/job-handlers.js';
 import { registerJobManagerHandlers } from './handlers/jobmanager-handlers.js';
+import { registerSavepointHandlers } from './handlers/savepoint-handlers.js';
 import { registerTaskManagerHandlers } from './handlers/taskmanager-handlers.js';
 import { JarStore } from './jar-store.js';
 import { DEFAULT_MULTIPART_LIMITS, MultipartError, MultipartParser, boundaryOf } from './multipart.js';
@@ -49,7 +51,12 @@ export interface RestServerOptions {
    * @default the bind address, else `localhost`
    */
   readonly advertisedHost?: string | undefined;
+  /** How long results of asynchronous operations stay retrievable (`rest.async.store-duration`). @default 300000 */
+  readonly asyncOperationStoreDurationMs?: number;
 }
+
+/** `rest.async.store-duration`'s default, 5 min. */
+const DEFAULT_ASYNC_STORE_DURATION_MS = 5 * 60 * 1000;
 
 const KNOWN_METHODS: ReadonlySet<string> = new Set<HttpMethod>(['GET', 'POST', 'PATCH', 'DELETE', 'PUT']);
 
@@ -82,9 +89,12 @@ export class RestServer {
       refreshIntervalMs: options.refreshIntervalMs ?? 3000,
       address: () => advertised.url,
       now: () => Date.now(),
+      asyncOperationStoreDurationMs: options.asyncOperationStoreDurationMs ?? DEFAULT_ASYNC_STORE_DURATION_MS,
     };
     registerClusterHandlers(router, context);
     registerJobHandlers(router, context);
+    registerCheckpointHandlers(router, context);
+    registerSavepointHandlers(router, context);
     registerTaskManagerHandlers(router, context);
     registerJobManagerHandlers(router, context);
     // Flink does not register the jar handlers at all when web submission is disabled: their

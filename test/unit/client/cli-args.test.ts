@@ -46,3 +46,12 @@ test('the bin leaves other command lines unchanged', () => {
   assert.deepEqual(protectProgramArguments(['help', 'run']), ['help', 'run']);
   assert.deepEqual(protectProgramArguments([]), []);
 });
+
+test('-s takes the savepoint path as its value; -n takes none', () => {
+  assert.deepEqual(splitProgramArguments(['-s', '/sp/savepoint-1', '-n', 'job.ts', '-s', 'x'], runFlags), {
+    cliArgs: ['-s', '/sp/savepoint-1', '-n'],
+    jobFile: 'job.ts',
+    jobArgs: ['-s', 'x'],
+  });
+  assert.equal(splitProgramArguments(['--fromSavepoint', '/sp', '--allowNonRestoredState', 'job.ts'], runFlags).jobFile, 'job.ts');
+});

@@ -12,6 +12,8 @@ import type { InterruptSignal, RunJobOptions, SignalSource } from '../../../src/
 import type { ProgramInfo } from '../../../src/runtime/jobgraph/program-info.js';
 import { JobExecutionException, JobExecutionResult } from '../../../src/api/environment/job-execution-result.js';
 import { runJob } from '../../../src/client/run-action.js';
+import type { Configuration } from '../../../src/config/index.js';
+import { SAVEPOINT_IGNORE_UNCLAIMED_STATE, SAVEPOINT_PATH } from '../../../src/config/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/jobs/', import.meta.url));
 
@@ -299,4 +301,32 @@ test('a missing job file exits 1 naming the file', async () => {
   const run = options('print-elements.ts', new TestingExecutor(() => undefined), { jobFile: join(dir, 'missing.ts') });
   assert.equal(await runJob(run), 1);
   assert.match(run.output.stderr.join('\n'), /Job file not found: .*missing\.ts/);
+});
+
+test('-s and -n set the restore path and ignore-unclaimed-state in the run configuration', async () => {
+  const configurations: Configuration[] = [];
+  const executor = new TestingExecutor((job) => {
+    setImmediate(() => {
+      job.finish(1);
+    });
+  });
+  const capture = (overrides: Partial<RunJobOptions>): RunJobOptions & { output: RecordingOutput } => ({
+    ...options('print-elements.ts', executor, overrides),
+    createExecutor: (_target, executorOptions) => {
+      configurations.push(executorOptions.configuration);
+      return Promise.resolve(executor);
+    },
+  });
+  assert.equal(await runJob(capture({ fromSavepoint: '/data/savepoints/savepoint-abc', allowNonRestoredState: true })), 0);
+  assert.equal(await runJob(capture({})), 0);
+  // -s wins over -D, as Flink's CLI options win over dynamic properties.
+  assert.equal(await runJob(capture({ fromSavepoint: '/cli', dynamicProperties: ['execution.state-recovery.path=/dynamic', 'execution.state-recovery.ignore-unclaimed-state=true'] })), 0);
+  const [restored, plain, both] = configurations;
+  assert.equal(restored?.get(SAVEPOINT_PATH), '/data/savepoints/savepoint-abc');
+  assert.equal(restored?.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE), true);
+  assert.equal(plain?.get(SAVEPOINT_PATH), undefined);
+  assert.equal(plain?.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE), false);
+  assert.equal(both?.get(SAVEPOINT_PATH), '/cli');
+  // Without -n, a -D value stays.
+  assert.equal(both?.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE), true);
 });

@@ -5,9 +5,11 @@
 import type { JobStatus } from '../../../src/api/environment/job-client.js';
 import type { JobId } from '../../../src/core/ids.js';
 import type { JobGraph } from '../../../src/runtime/jobgraph/job-graph.js';
+import type { CheckpointConfigInfo, CheckpointStatsSnapshot } from '../../../src/runtime/checkpoint/checkpoint-stats.js';
 import type {
   AccumulatorValue,
   CancelJobOutcome,
+  CheckpointLookup,
   ClusterOverview,
   ClusterVersion,
   CollectRequest,
@@ -22,6 +24,7 @@ import type {
   LogFile,
   RestClusterFacade,
   RunJarOptions,
+  SavepointType,
   SubtaskAttempt,
   TaskManagerDetail,
   TaskManagerSummary,
@@ -143,6 +146,33 @@ export class FakeClusterFacade implements RestClusterFacade {
   runJarJobIds: JobId[] = [hexId(0xfeed)];
   /** Called on every facade call; a test makes it throw to simulate a broken cluster. */
   onCall: (member: string) => void = () => undefined;
+  /** Checkpoint statistics and configuration per job; a job without a configuration has checkpointing disabled. */
+  readonly checkpointStats = new Map<string, CheckpointStatsSnapshot>();
+  readonly checkpointConfigs = new Map<string, CheckpointConfigInfo>();
+  readonly savepointRequests: { jobId: string; targetDirectory: string | undefined; type: SavepointType }[] = [];
+  readonly checkpointRequests: string[] = [];
+  readonly disposed: string[] = [];
+  /** How a savepoint ends; by default it completes at once in the target (or default) directory. */
+  onSavepoint!: (jobId: string, targetDirectory: string | undefined, type: SavepointType) => Promise<string>;
+  onCheckpoint!: (jobId: string) => Promise<number>;
+  onDispose!: (path: string) => Promise<void>;
+
+  constructor() {
+    this.resetCheckpointing();
+  }
+
+  /** Forgets checkpoint data and requests, and restores the default behaviour of savepoints, checkpoints and disposals. */
+  resetCheckpointing(): void {
+    this.checkpointStats.clear();
+    this.checkpointConfigs.clear();
+    this.savepointRequests.length = 0;
+    this.checkpointRequests.length = 0;
+    this.disposed.length = 0;
+    this.onSavepoint = (jobId, dir) =>
+      Promise.resolve(`${dir ?? this.checkpointConfigs.get(jobId)?.savepointDir ?? '/nowhere'}/savepoint-${jobId.slice(0, 6)}-0123456789ab`);
+    this.onCheckpoint = () => Promise.resolve(this.checkpointRequests.length);
+    this.onDispose = () => Promise.resolve();
+  }
   /** How a submitted job behaves: called after it was recorded. */
   onSubmit: (job: FakeJob) => void = () => undefined;
 
@@ -271,6 +301,35 @@ export class FakeClusterFacade implements RestClusterFacade {
     return Promise.resolve(this.runJarJobIds);
   }
 
+  getCheckpointStats(jobId: JobId): Promise<CheckpointLookup<CheckpointStatsSnapshot>> {
+    return Promise.resolve(this.checkpointLookup(jobId, this.checkpointStats.get(jobId) ?? emptyCheckpointStats()));
+  }
+
+  getCheckpointConfig(jobId: JobId): Promise<CheckpointLookup<CheckpointConfigInfo>> {
+    return Promise.resolve(this.checkpointLookup(jobId, this.checkpointConfigs.get(jobId)));
+  }
+
+  triggerSavepoint(jobId: JobId, targetDirectory: string | undefined, type: SavepointType): Promise<string> {
+    this.savepointRequests.push({ jobId, targetDirectory, type });
+    return this.onSavepoint(jobId, targetDirectory, type);
+  }
+
+  triggerCheckpoint(jobId: JobId): Promise<number> {
+    this.checkpointRequests.push(jobId);
+    return this.onCheckpoint(jobId);
+  }
+
+  disposeSavepoint(path: string): Promise<void> {
+    this.disposed.push(path);
+    return this.onDispose(path);
+  }
+
+  private checkpointLookup<T>(jobId: string, value: T | undefined): CheckpointLookup<T> {
+    if (!this.jobs.has(jobId)) return { kind: 'not-found' };
+    if (!this.checkpointConfigs.has(jobId) || value === undefined) return { kind: 'disabled' };
+    return { kind: 'found', value };
+  }
+
   /** Ends a job the way the cluster would: terminal state, end time and execution result. */
   finish(job: FakeJob, status: 'FINISHED' | 'FAILED' | 'CANCELED', extra: Partial<Extract<ExecutionResultState, { state: 'COMPLETED' }>> = {}): void {
     const end = job.detail.startTime + 1234;
@@ -297,6 +356,37 @@ export function fakeTaskManager(id: string, options: Partial<TaskManagerDetail> 
     hardware: { cpuCores: 8, physicalMemory: 16 * 1024 ** 3, freeMemory: 1024 ** 3, managedMemory: 512 * 1024 ** 2 },
     allocatedSlots: [{ jobId: hexId(1), slotIndex: 0 }],
     metrics: { heapUsed: 100, heapMax: 1000 },
+    ...options,
+  };
+}
+
+export function emptyCheckpointStats(): CheckpointStatsSnapshot {
+  return {
+    counts: { restored: 0, total: 0, inProgress: 0, completed: 0, failed: 0 },
+    latestCompleted: undefined,
+    latestSavepoint: undefined,
+    latestFailed: undefined,
+    latestRestored: undefined,
+    history: [],
+  };
+}
+
+/** A checkpoint configuration with Flink's defaults and periodic checkpoints every 10 s. */
+export function fakeCheckpointConfig(options: Partial<CheckpointConfigInfo> = {}): CheckpointConfigInfo {
+  return {
+    mode: 'EXACTLY_ONCE',
+    interval: 10_000,
+    timeout: 600_000,
+    minPause: 0,
+    maxConcurrent: 1,
+    tolerableFailedCheckpoints: 0,
+    externalizedRetention: 'NO_EXTERNALIZED_CHECKPOINTS',
+    stateBackend: 'HashMapStateBackend',
+    checkpointStorage: 'filesystem',
+    checkpointDir: '/tmp/checkpoints',
+    savepointDir: '/tmp/savepoints',
+    unalignedCheckpoints: false,
+    checkpointsAfterTasksFinish: true,
     ...options,
   };
 }

@@ -4,7 +4,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { JobId } from '../../../core/ids.js';
-import type { SerializedThrowable } from '../../../core/errors.js';
 import type { ExecutionState } from '../../executiongraph/execution-state.js';
 import type { MultipartPart, PartSink } from '../multipart.js';
 import type { ExceptionEntry, ExecutionResultState, JobSummary, SubtaskAttempt, VertexDetail, VertexSummary } from '../rest-cluster-facade.js';
@@ -18,6 +17,7 @@ import {
   booleanParam,
   duration,
   exceptionEntryJson,
+  failureCauseJson,
   intParam,
   ioMetricsJson,
   listParam,
@@ -93,11 +93,11 @@ export function registerJobHandlers(router: HandlerRouter, ctx: HandlerContext):
   });
 
   router.add('PATCH', '/jobs/:jobid', async (request) => {
+    const id = jobId(request);
     const mode = request.query.get('mode') ?? 'cancel';
     if (mode.toLowerCase() !== 'cancel') {
-      throw badRequest(`Unsupported termination mode '${mode}': only 'cancel' is supported (Flink removed 'stop'; stop-with-savepoint is not available yet).`);
+      throw badRequest(`Unsupported termination mode '${mode}': only 'cancel' is supported (Flink removed 'stop'; stop a job with a savepoint through POST /jobs/${id}/stop).`);
     }
-    const id = jobId(request);
     const outcome = await facade.cancelJob(id);
     switch (outcome.kind) {
       case 'accepted':
@@ -334,22 +334,8 @@ function executionResultJson(jobId: JobId, result: ExecutionResultState): Record
     'accumulator-results': { ...result.accumulators },
     'net-runtime': result.netRuntime,
   };
-  if (result.failure !== undefined) {
-    body['failure-cause'] = {
-      class: result.failure.class,
-      // Flink's text form: the stack trace with a `Caused by:` section per cause.
-      'stack-trace': stackTraceWithCauses(result.failure),
-      // Flink's bytes are a Java-serialized Throwable; ours the SerializedThrowable as JSON, base64.
-      'serialized-throwable': Buffer.from(JSON.stringify(result.failure)).toString('base64'),
-    };
-  }
+  if (result.failure !== undefined) body['failure-cause'] = failureCauseJson(result.failure);
   return { status: { id: 'COMPLETED' }, 'job-execution-result': body };
-}
-
-function stackTraceWithCauses(failure: SerializedThrowable): string {
-  const parts = [failure.stack];
-  for (let cause = failure.cause, depth = 0; cause !== undefined && depth < 8; cause = cause.cause, depth++) parts.push(`Caused by: ${cause.stack}`);
-  return parts.join('\n');
 }
 
 function ratioOf(msPerSecond: number | undefined): number {

@@ -3,6 +3,7 @@
  * several endpoints take. Field names and units are Flink's (rest/messages/**).
  */
 import type { JobStatus } from '../../../api/environment/job-client.js';
+import type { SerializedThrowable } from '../../../core/errors.js';
 import type { ExecutionState } from '../../executiongraph/execution-state.js';
 import { EXECUTION_STATES } from '../../executiongraph/execution-state.js';
 import type { ExceptionEntry, IoMetrics, LogFile, TaskCounts } from '../rest-cluster-facade.js';
@@ -153,4 +154,20 @@ export function checkLogFileName(name: string, listed: readonly LogFile[], owner
 /** Flink's LogListInfo. */
 export function logListJson(files: readonly LogFile[]): { logs: { name: string; size: number; mtime: number }[] } {
   return { logs: files.map((f) => ({ name: f.name, size: f.size, mtime: f.mtime })) };
+}
+
+/**
+ * Flink's `failure-cause` of execution results and asynchronous operations: the class, the
+ * stack trace with a `Caused by:` section per cause, and the throwable itself. Flink's
+ * `serialized-throwable` is a Java-serialized Throwable; ours is the SerializedThrowable as JSON,
+ * base64, which our client decodes back into the error.
+ */
+export function failureCauseJson(failure: SerializedThrowable): Record<string, string> {
+  const parts = [failure.stack];
+  for (let cause = failure.cause, depth = 0; cause !== undefined && depth < 8; cause = cause.cause, depth++) parts.push(`Caused by: ${cause.stack}`);
+  return {
+    class: failure.class,
+    'stack-trace': parts.join('\n'),
+    'serialized-throwable': Buffer.from(JSON.stringify(failure)).toString('base64'),
+  };
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertBuilt, describeResult, runCli } from '../../../integration/cli/cli-harness.js';
-import { fakeJob, hexId } from '../../rest/fake-cluster-facade.js';
+import { fakeCheckpointConfig, fakeJob, hexId } from '../../rest/fake-cluster-facade.js';
 import type { TestServer } from '../../rest/rest-test-server.js';
 import { startTestServer } from '../../rest/rest-test-server.js';
 import { closedPort } from './remote-test-support.js';
@@ -75,4 +75,26 @@ test('cancel: accepted (0), unknown job (1), malformed id (2, nothing sent)', as
   assert.equal(malformed.code, 2, describeResult(malformed));
   assert.equal(malformed.stderr, "'not-a-job' is not a valid JobID: expected 32 hexadecimal characters.\n");
   assert.equal(t.facade.cancelled.length, cancelled);
+});
+
+test('savepoint, stop and checkpoint: Flink lines and exit codes through the built CLI', async () => {
+  t.facade.checkpointConfigs.set(hexId(1), { ...fakeCheckpointConfig(), savepointDir: '/data/savepoints' });
+  const sp = await runCli(['savepoint', '-m', address, hexId(1), '/mnt/sp']);
+  assert.equal(sp.code, 0, describeResult(sp));
+  assert.equal(
+    sp.stdout,
+    `Triggering savepoint for job ${hexId(1)}.\nWaiting for response...\nSavepoint completed. Path: /mnt/sp/savepoint-000000-0123456789ab\nYou can resume your program from this savepoint with the run command.\n`,
+  );
+  const dispose = await runCli(['savepoint', '-m', address, '-d', '/mnt/sp/savepoint-000000-0123456789ab']);
+  assert.equal(dispose.code, 0, describeResult(dispose));
+  assert.match(dispose.stdout, /Savepoint '\/mnt\/sp\/savepoint-000000-0123456789ab' disposed\.\n$/);
+  const cp = await runCli(['checkpoint', '-m', address, '--full', hexId(1)]);
+  assert.equal(cp.code, 0, describeResult(cp));
+  assert.match(cp.stdout, /Checkpoint\(FULL\) \d+ for job 0+1 completed\./);
+  const stop = await runCli(['stop', '-m', address, '--drain', '-p', '/mnt/final', hexId(1)]);
+  assert.equal(stop.code, 0, describeResult(stop));
+  assert.equal(stop.stdout, `Draining job "${hexId(1)}" with a CANONICAL savepoint.\nSavepoint completed. Path: /mnt/final/savepoint-000000-0123456789ab\n`);
+  const missing = await runCli(['stop', '-m', address]);
+  assert.equal(missing.code, 2, describeResult(missing));
+  assert.equal(missing.stderr, 'Missing JobID. Specify a Job ID to stop a job.\n');
 });
