@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { loadMetadata } from '../checkpoint/checkpoint-storage.js';
 import type { JobId } from '../../core/ids.js';
 import type { Logger } from '../../core/logger.js';
 import type { JobStatus } from '../../api/environment/job-client.js';
@@ -98,11 +100,14 @@ export class Dispatcher {
     );
   }
 
-  // REST-STUBS (to be replaced on merge): savepoint disposal is being written in the runtime's branch.
-  disposeSavepoint(_path: string): Promise<void> {
-    return Promise.reject(new Error('not implemented'));
+  /**
+   * Deletes a savepoint or retained checkpoint (`flink-ts savepoint -d`): the directory must hold
+   * flink-ts checkpoint metadata, so a mistyped path never deletes anything else.
+   */
+  async disposeSavepoint(path: string): Promise<void> {
+    const { directory } = await loadMetadata(path);
+    await rm(directory, { recursive: true, force: true });
   }
-  // END REST-STUBS
 
   private jobMaster(jobId: JobId): JobMaster {
     const jm = this.jobs.get(jobId);

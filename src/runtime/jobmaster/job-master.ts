@@ -1,4 +1,3 @@
-import type { CheckpointConfigInfo, CheckpointStatsSnapshot } from '../checkpoint/checkpoint-stats.js'; // REST-STUBS import
 import type { AllocationId, ExecutionAttemptId } from '../../core/ids.js';
 import type { Logger } from '../../core/logger.js';
 import type { AccumulatorSnapshot } from '../../api/common/accumulators.js';
@@ -888,24 +887,6 @@ export class JobMaster implements JobMasterGateway {
     return this.taskExecutor(location);
   }
 
-  // REST-STUBS (to be replaced on merge): the checkpointing API the REST handlers call; the
-  // real implementations are being written in the JobMaster's own branch.
-  checkpointStats(): CheckpointStatsSnapshot {
-    throw new Error('not implemented');
-  }
-
-  checkpointConfig(): CheckpointConfigInfo | undefined {
-    throw new Error('not implemented');
-  }
-
-  triggerSavepoint(_targetDirectory: string | undefined, _type: 'SAVEPOINT' | 'SAVEPOINT_SUSPEND' | 'SAVEPOINT_TERMINATE'): Promise<string> {
-    return Promise.reject(new Error('not implemented'));
-  }
-
-  triggerCheckpoint(): Promise<number> {
-    return Promise.reject(new Error('not implemented'));
-  }
-  // END REST-STUBS
 }
 
 /** Slot sharing's logical slot of a subtask: subtask i of every vertex of a group shares slot i. */

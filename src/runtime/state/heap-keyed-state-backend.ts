@@ -56,7 +56,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyContext {
   currentKey: unknown = undefined;
   currentMapKey: unknown = undefined;
 
-  private readonly keyGroupRange: KeyGroupRange;
+  readonly keyGroupRange: KeyGroupRange;
   private readonly maxParallelism: number;
   private readonly clock: ProcessingTimeService;
   private readonly states = new Map<string, HeapKeyedState>();
