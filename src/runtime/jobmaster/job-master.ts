@@ -373,10 +373,13 @@ export class JobMaster implements JobMasterGateway {
     return coordinator.statsSnapshot();
   }
 
-  /** `/jobs/:jobid/checkpoints/config`; undefined when the job does not checkpoint periodically. */
+  /**
+   * `/jobs/:jobid/checkpoints/config`. Every STREAMING job has one, as in Flink: savepoints and
+   * manual checkpoints work without periodic checkpoints (`interval` undefined). BATCH jobs have none.
+   */
   checkpointConfig(): CheckpointConfigInfo | undefined {
     const coordinator = this.checkpointCoordinator;
-    if (coordinator === undefined || !coordinator.isPeriodicCheckpointingConfigured) return undefined;
+    if (coordinator === undefined) return undefined;
     const { numRetained: _n, inlineThreshold: _i, ...info } = coordinator.settings;
     return info;
   }

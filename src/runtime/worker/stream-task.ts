@@ -227,7 +227,7 @@ export class StreamTask {
       }
       (this.gates[inputIndex] as InputGate[]).push(gate);
     }
-    this.checkpointer = new SubtaskCheckpointCoordinator(chain, this.partitions.values(), this.tdd.subtaskIndex, this.responder);
+    this.checkpointer = new SubtaskCheckpointCoordinator(chain, [...this.partitions.values()], this.tdd.subtaskIndex, this.responder);
     const settings = this.tdd.checkpointing;
     if (settings !== undefined) {
       this.barrierHandler = new CheckpointBarrierHandler(this.gates.flat(), settings.mode === 'EXACTLY_ONCE', {

@@ -24,7 +24,7 @@ interface RawOperatorSnapshot {
 export class SubtaskCheckpointCoordinator {
   constructor(
     private readonly chain: OperatorChain,
-    private readonly partitions: Iterable<ResultPartition>,
+    private readonly partitions: readonly ResultPartition[],
     private readonly subtaskIndex: number,
     private readonly responder: CheckpointResponder,
   ) {}
