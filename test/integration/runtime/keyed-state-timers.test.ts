@@ -1,0 +1,25 @@
+/**
+ * Keyed state and event-time timers through the built CLI at parallelism 1, 2 and 4: counts kept
+ * in ValueState per key, one deduplicated timer per key firing at end of input.
+ */
+import { before, test } from 'node:test';
+import { assertBuilt, assertFinished, assertSameMultiset, fixture, outputLines, printedBy, runJob, values } from './runtime-harness.js';
+
+const JOB = fixture('keyed-timers.ts');
+
+before(() => {
+  assertBuilt();
+});
+
+for (const p of [1, 2, 4]) {
+  test(`-p ${p}: one timer per key fires once with the key's count`, async () => {
+    const run = await runJob(JOB, { parallelism: p });
+    assertFinished(run);
+    const printed = printedBy(outputLines(run.stdout), undefined, p);
+    assertSameMultiset(
+      values(printed),
+      ['a=4 @1000 EVENT_TIME', 'b=2 @1000 EVENT_TIME', 'c=2 @1000 EVENT_TIME', 'd=1 @1000 EVENT_TIME', 'e=1 @1000 EVENT_TIME'],
+      'timer output',
+    );
+  });
+}
