@@ -75,11 +75,6 @@ export class CheckpointCoordinator {
     this.store = new CompletedCheckpointStore(settings.numRetained, (c) => this.markDiscarded(c.metadata.checkpointId));
   }
 
-  /** Whether periodic checkpoints are configured (`execution.checkpointing.interval`). */
-  get isPeriodicCheckpointingConfigured(): boolean {
-    return this.settings.interval !== undefined;
-  }
-
   /** The job starts from this snapshot: ids continue after it, and restarts use it until a checkpoint completes. */
   setInitialRestore(checkpoint: CompletedCheckpoint): void {
     this.restoredFrom = checkpoint;
