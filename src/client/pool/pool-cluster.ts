@@ -205,8 +205,11 @@ export class PoolCluster {
       const deadline = Date.now() + RELEASE_WAIT_MS;
       let running: ContainerStatus[] = [];
       for (;;) {
-        // Ended in the pool, and no process reported still running by its agent (a lost host's are gone with it).
-        running = (await this.pool.containers(this.applicationId)).filter((c) => c.pid !== undefined && c.exitCode === undefined && c.state !== 'LOST');
+        // Ended in the pool, and no process reported still running by its agent. A lost host's
+        // are gone with it, also those released (KILLED) before the host was found lost: their
+        // agent died with them and reports no exit code anymore.
+        const lostHosts = new Set((await this.pool.status()).hosts.filter((h) => h.state === 'LOST').map((h) => h.id));
+        running = (await this.pool.containers(this.applicationId)).filter((c) => c.pid !== undefined && c.exitCode === undefined && c.state !== 'LOST' && !lostHosts.has(c.hostId));
         if (running.length === 0 || Date.now() > deadline) break;
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
