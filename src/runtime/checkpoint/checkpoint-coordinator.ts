@@ -65,6 +65,8 @@ export class CheckpointCoordinator {
   private lastCompletionTime = 0;
   private consecutiveFailures = 0;
   private shutDown = false;
+  /** Periodic triggers are off (the job is being cancelled); a freed slot must not start them again. */
+  private schedulerStopped = false;
   /** The savepoint or checkpoint the job was started from, until a newer checkpoint completes. */
   private restoredFrom: CompletedCheckpoint | undefined;
 
@@ -101,19 +103,21 @@ export class CheckpointCoordinator {
 
   startScheduler(): void {
     if (this.settings.interval === undefined || this.shutDown || this.periodicTimer !== undefined) return;
+    this.schedulerStopped = false;
     this.schedule(this.settings.interval);
   }
 
   stopScheduler(): void {
+    this.schedulerStopped = true;
     clearTimeout(this.periodicTimer);
     this.periodicTimer = undefined;
   }
 
   /** Every running source ended its input and waits for a final checkpoint: take one now, not at the next period. */
   triggerFinalCheckpointSoon(): void {
-    if (this.pending.size > 0 || this.shutDown) return;
+    if (this.pending.size > 0 || this.shutDown || this.schedulerStopped) return;
     const wait = Math.max(0, this.lastCompletionTime + this.settings.minPause - Date.now());
-    this.stopScheduler();
+    clearTimeout(this.periodicTimer);
     this.schedule(wait);
   }
 
@@ -282,7 +286,11 @@ export class CheckpointCoordinator {
     const completed: CompletedCheckpoint = { metadata, directory: options.targetLocation, isSavepoint: isSavepoint(options.type) };
     const now = Date.now();
     if (this.shutDown) {
-      pending.reject(new FlinkTsError('ERR_CHECKPOINT', `Checkpoint ${checkpointId} completed after the job ended.`));
+      // The job ended while the metadata was written: nobody will restore from it.
+      const reason = `Checkpoint ${checkpointId} completed after the job ended.`;
+      this.stats.reportFailed(pending.stats, now, reason);
+      if (options.targetLocation !== undefined) void discardCheckpointDirectory(options.targetLocation).catch(() => undefined);
+      pending.reject(new FlinkTsError('ERR_CHECKPOINT', reason));
       return;
     }
     if (!completed.isSavepoint) this.store.add(completed);
@@ -319,7 +327,7 @@ export class CheckpointCoordinator {
 
   /** A slot for a checkpoint freed up: the periodic trigger skipped while busy runs again. */
   private afterPendingEnded(): void {
-    if (this.settings.interval === undefined || this.shutDown || this.periodicTimer !== undefined) return;
+    if (this.settings.interval === undefined || this.shutDown || this.schedulerStopped || this.periodicTimer !== undefined) return;
     this.schedule(Math.max(this.settings.minPause, 0));
   }
 

@@ -73,5 +73,5 @@ export async function loadMetadata(path: string): Promise<{ metadata: Checkpoint
 async function describeDirectory(directory: string): Promise<string> {
   const entries = await readdir(directory).catch(() => []);
   const checkpoints = entries.filter((e) => /^chk-\d+$/.test(e));
-  return checkpoints.length > 0 ? ` It holds checkpoint directories: pass one of them, e.g. ${join(directory, checkpoints.sort().at(-1) ?? '')}.` : '';
+  return checkpoints.length > 0 ? ` It holds checkpoint directories: pass one of them, e.g. ${join(directory, checkpoints.sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))).at(-1) ?? '')}.` : '';
 }

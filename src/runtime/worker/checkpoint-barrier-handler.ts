@@ -35,7 +35,9 @@ export class CheckpointBarrierHandler {
 
   async processBarrier(barrier: CheckpointBarrier, gate: InputGate, channel: InputChannel): Promise<void> {
     const id = barrier.checkpointId;
-    if (id <= this.latestHandled) return;
+    // A barrier older than the one being aligned for is late (its checkpoint is given up here): it
+    // must not count as this channel's barrier of the newer checkpoint.
+    if (id <= this.latestHandled || (this.pending !== undefined && id < this.pending.checkpointId)) return;
     if (this.pending !== undefined && id > this.pending.checkpointId) {
       this.abortPending(`Checkpoint ${this.pending.checkpointId} was subsumed by checkpoint ${id} during alignment.`);
     }

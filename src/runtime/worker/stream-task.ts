@@ -313,6 +313,8 @@ export class StreamTask {
               case 'endOfData':
                 if ((inputs[i] as InputGate[]).every((g) => g.isFinished() || g.hasReportedEndOfData())) endedData[i] = true;
                 if (endedData.every(Boolean)) await this.endOfInput();
+                // The channel that completed end of data may have ended too: an alignment may be complete.
+                await this.barrierHandler?.processChannelEnded();
                 break;
               case 'channelEnded':
               case 'end':
