@@ -4,7 +4,7 @@
  * own flags (`-p`, `-m`, `-t`, `-d`), as Flink's CLI lets its options win over `-D`. The conf dir is
  * `FLINK_TS_CONF_DIR`, else `./conf`.
  */
-import { Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import type { Configuration } from '../config/index.js';
 import { loadConfiguration } from '../config/index.js';
 
@@ -35,6 +35,29 @@ export const jobManagerFlag = Flags.string({
 
 /** Flags of every command that loads the configuration. */
 export const configurationFlags = { property: dynamicPropertiesFlag };
+
+/** The `<jobId>` argument; optional for oclif so that a missing id gets Flink's message and exit code 2 from the action. */
+export const jobIdArgument = Args.string({ description: 'The id of the job: 32 hexadecimal characters, as "list" shows.', required: false });
+
+/** `-t` of the commands that talk to a running cluster (list, cancel, savepoint, stop, checkpoint). */
+export const clusterTargetFlag = Flags.string({
+  char: 't',
+  summary: 'remote (with -m), or pool-session|pool-per-job|pool-application with -D pool.application.id=<id>.',
+  helpValue: '<target>',
+});
+
+/** Every flag of a command that addresses a running cluster: `-m`, `-t`, `-D`. */
+export const clusterFlags = { jobmanager: jobManagerFlag, target: clusterTargetFlag, ...configurationFlags };
+
+/** The cluster-addressing options of the actions, from `clusterFlags`' values. */
+export function clusterOptionsOf(flags: { jobmanager?: string | undefined; target?: string | undefined; property?: string[] | undefined }): {
+  jobManager: string | undefined;
+  target: string | undefined;
+  dynamicProperties: string[];
+  env: NodeJS.ProcessEnv;
+} {
+  return { jobManager: flags.jobmanager, target: flags.target, dynamicProperties: flags.property ?? [], env: process.env };
+}
 
 /** One command-line option that sets configuration keys, named in error messages by `source`. */
 export interface FlagOverride {

@@ -1,6 +1,6 @@
-import { Args, Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core';
 import { cancelJob } from '../client/cancel-action.js';
-import { configurationFlags, jobManagerFlag } from '../client/cli-config.js';
+import { clusterFlags, clusterOptionsOf, jobIdArgument } from '../client/cli-config.js';
 import { processOutput } from '../client/cli-output.js';
 
 export default class Cancel extends Command {
@@ -17,24 +17,18 @@ Exit code: 0 when the cluster accepted the cancellation; 1 when the job is unkno
   ];
 
   static override args = {
-    // Optional for oclif so that a missing id gets Flink's message and exit code 2 from the action.
-    jobId: Args.string({ description: 'The id of the job: 32 hexadecimal characters, as "list" shows.', required: false }),
+    jobId: jobIdArgument,
   };
 
   static override flags = {
-    jobmanager: jobManagerFlag,
-    target: Flags.string({ char: 't', summary: 'remote (with -m), or pool-session|pool-per-job|pool-application with -D pool.application.id=<id>.', helpValue: '<target>' }),
-    ...configurationFlags,
+    ...clusterFlags,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Cancel);
     const code = await cancelJob({
       jobId: args.jobId,
-      jobManager: flags.jobmanager,
-      target: flags.target,
-      dynamicProperties: flags.property ?? [],
-      env: process.env,
+      ...clusterOptionsOf(flags),
       output: processOutput,
     });
     this.exit(code);

@@ -1,6 +1,6 @@
-import { Args, Command, Flags } from '@oclif/core';
+import { Command, Flags } from '@oclif/core';
 import { checkpointJob } from '../client/checkpoint-action.js';
-import { configurationFlags, jobManagerFlag } from '../client/cli-config.js';
+import { clusterFlags, clusterOptionsOf, jobIdArgument } from '../client/cli-config.js';
 import { processOutput } from '../client/cli-output.js';
 
 export default class Checkpoint extends Command {
@@ -17,14 +17,12 @@ Exit code: 0 when the checkpoint completed; 1 when the job is unknown, not runni
   ];
 
   static override args = {
-    jobId: Args.string({ description: 'The id of the job: 32 hexadecimal characters, as "list" shows.', required: false }),
+    jobId: jobIdArgument,
   };
 
   static override flags = {
     full: Flags.boolean({ summary: "A full checkpoint rather than the job's configured type (Flink's -full; every checkpoint is a full one here).", default: false }),
-    jobmanager: jobManagerFlag,
-    target: Flags.string({ char: 't', summary: 'remote (with -m), or pool-session|pool-per-job|pool-application with -D pool.application.id=<id>.', helpValue: '<target>' }),
-    ...configurationFlags,
+    ...clusterFlags,
   };
 
   async run(): Promise<void> {
@@ -32,10 +30,7 @@ Exit code: 0 when the checkpoint completed; 1 when the job is unknown, not runni
     const code = await checkpointJob({
       jobId: args.jobId,
       full: flags.full,
-      jobManager: flags.jobmanager,
-      target: flags.target,
-      dynamicProperties: flags.property ?? [],
-      env: process.env,
+      ...clusterOptionsOf(flags),
       output: processOutput,
     });
     this.exit(code);

@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { configurationFlags, jobManagerFlag } from '../client/cli-config.js';
+import { clusterFlags, clusterOptionsOf } from '../client/cli-config.js';
 import { processOutput } from '../client/cli-output.js';
 import { listJobs } from '../client/list-action.js';
 
@@ -23,9 +23,7 @@ Exit code: 0 on success; 1 when the cluster cannot be reached or answers an erro
     running: Flags.boolean({ char: 'r', summary: 'Show only running and restarting jobs.', default: false }),
     scheduled: Flags.boolean({ char: 's', summary: 'Show only scheduled jobs (CREATED, INITIALIZING).', default: false }),
     all: Flags.boolean({ char: 'a', summary: 'Show all jobs, including terminated ones.', default: false }),
-    jobmanager: jobManagerFlag,
-    target: Flags.string({ char: 't', summary: 'remote (with -m), or pool-session|pool-per-job|pool-application with -D pool.application.id=<id>.', helpValue: '<target>' }),
-    ...configurationFlags,
+    ...clusterFlags,
   };
 
   async run(): Promise<void> {
@@ -34,10 +32,7 @@ Exit code: 0 on success; 1 when the cluster cannot be reached or answers an erro
       running: flags.running,
       scheduled: flags.scheduled,
       all: flags.all,
-      jobManager: flags.jobmanager,
-      target: flags.target,
-      dynamicProperties: flags.property ?? [],
-      env: process.env,
+      ...clusterOptionsOf(flags),
       output: processOutput,
     });
     this.exit(code);

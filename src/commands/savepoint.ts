@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { configurationFlags, jobManagerFlag } from '../client/cli-config.js';
+import { clusterFlags, clusterOptionsOf, jobIdArgument } from '../client/cli-config.js';
 import { processOutput } from '../client/cli-output.js';
 import { savepoint } from '../client/savepoint-action.js';
 
@@ -23,16 +23,13 @@ Exit code: 0 when the savepoint completed (or was disposed); 1 when the job is u
   ];
 
   static override args = {
-    // Optional for oclif so that a missing id gets Flink's message and exit code 2 from the action.
-    jobId: Args.string({ description: 'The id of the job: 32 hexadecimal characters, as "list" shows.', required: false }),
+    jobId: jobIdArgument,
     targetDirectory: Args.string({ description: "Where to write the savepoint; default: the job's execution.checkpointing.savepoint-dir.", required: false }),
   };
 
   static override flags = {
     dispose: Flags.string({ char: 'd', summary: 'Delete the savepoint at this path instead of taking one.', helpValue: '<savepointPath>' }),
-    jobmanager: jobManagerFlag,
-    target: Flags.string({ char: 't', summary: 'remote (with -m), or pool-session|pool-per-job|pool-application with -D pool.application.id=<id>.', helpValue: '<target>' }),
-    ...configurationFlags,
+    ...clusterFlags,
   };
 
   async run(): Promise<void> {
@@ -41,10 +38,7 @@ Exit code: 0 when the savepoint completed (or was disposed); 1 when the job is u
       jobId: args.jobId,
       targetDirectory: args.targetDirectory,
       dispose: flags.dispose,
-      jobManager: flags.jobmanager,
-      target: flags.target,
-      dynamicProperties: flags.property ?? [],
-      env: process.env,
+      ...clusterOptionsOf(flags),
       output: processOutput,
     });
     this.exit(code);

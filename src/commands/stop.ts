@@ -1,5 +1,5 @@
-import { Args, Command, Flags } from '@oclif/core';
-import { configurationFlags, jobManagerFlag } from '../client/cli-config.js';
+import { Command, Flags } from '@oclif/core';
+import { clusterFlags, clusterOptionsOf, jobIdArgument } from '../client/cli-config.js';
 import { processOutput } from '../client/cli-output.js';
 import { stopJob } from '../client/stop-action.js';
 
@@ -23,7 +23,7 @@ Exit code: 0 when the savepoint completed; 1 when the job is unknown or not runn
   ];
 
   static override args = {
-    jobId: Args.string({ description: 'The id of the job: 32 hexadecimal characters, as "list" shows.', required: false }),
+    jobId: jobIdArgument,
   };
 
   static override flags = {
@@ -33,9 +33,7 @@ Exit code: 0 when the savepoint completed; 1 when the job is unknown or not runn
       helpValue: '<savepointDirectory>',
     }),
     drain: Flags.boolean({ char: 'd', summary: 'Advance event time to the end (MAX_WATERMARK) before the savepoint, for a job that ends for good.', default: false }),
-    jobmanager: jobManagerFlag,
-    target: Flags.string({ char: 't', summary: 'remote (with -m), or pool-session|pool-per-job|pool-application with -D pool.application.id=<id>.', helpValue: '<target>' }),
-    ...configurationFlags,
+    ...clusterFlags,
   };
 
   async run(): Promise<void> {
@@ -44,10 +42,7 @@ Exit code: 0 when the savepoint completed; 1 when the job is unknown or not runn
       jobId: args.jobId,
       savepointPath: flags.savepointPath,
       drain: flags.drain,
-      jobManager: flags.jobmanager,
-      target: flags.target,
-      dynamicProperties: flags.property ?? [],
-      env: process.env,
+      ...clusterOptionsOf(flags),
       output: processOutput,
     });
     this.exit(code);
