@@ -106,7 +106,8 @@ export class DispatcherRestFacade implements RestClusterFacade {
       jobType: jm.jobGraph.jobType,
       maxParallelism: Math.max(...jm.jobGraph.vertices.map((v) => v.maxParallelism)),
       statusTimestamps: { ...jm.graph.statusTimestamps },
-      isStoppable: false,
+      // Every STREAMING job can be stopped with a savepoint (`flink-ts stop`).
+      isStoppable: jm.checkpointCoordinator !== undefined,
       vertices: jm.graph.vertices.map((v) => vertexSummary(jm, v)),
       plan: jm.jobGraph.plan,
     };

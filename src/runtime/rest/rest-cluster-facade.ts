@@ -215,7 +215,7 @@ export interface JobDetail extends JobSummary {
   readonly maxParallelism: number;
   /** When the job entered each state it went through. */
   readonly statusTimestamps: Readonly<Partial<Record<JobStatus, number>>>;
-  /** Whether the job can be stopped with a savepoint (all sources stoppable); false until savepoints exist. */
+  /** Whether the job can be stopped with a savepoint: STREAMING jobs can, BATCH jobs cannot. */
   readonly isStoppable: boolean;
   /** In topological order (the JobGraph's). */
   readonly vertices: readonly VertexSummary[];
