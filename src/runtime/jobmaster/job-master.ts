@@ -37,6 +37,7 @@ import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js'
 import type { CheckpointTask } from '../checkpoint/checkpoint-coordinator.js';
 import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.js';
 import { checkpointSettingsFrom } from '../checkpoint/checkpoint-settings.js';
+import type { CheckpointSettings } from '../checkpoint/checkpoint-settings.js';
 import { loadSavepointForRestore, taskRestoreOf } from '../checkpoint/savepoint-restore.js';
 import { effectiveJobConfiguration } from '../jobgraph/job-configuration.js';
 import { restartBackoffTimeStrategyFactoryFrom } from './restart/restart-backoff-time-strategy-factory.js';
@@ -136,13 +137,28 @@ export class JobMaster implements JobMasterGateway {
     private readonly options: JobMasterOptions,
   ) {
     this.graph = new ExecutionGraph(jobGraph);
-    const jobConfig = options.configuration === undefined ? undefined : effectiveJobConfiguration(options.configuration, jobGraph.jobConfiguration);
+    // A job's own configuration can be wrong (a bad -D, an unsupported state backend): the job
+    // then fails at start with the reason, instead of the submission failing without a job.
+    let jobConfig: Configuration | undefined;
+    let settings: CheckpointSettings | undefined;
+    let restartFactory = options.restartStrategy;
+    try {
+      jobConfig = options.configuration === undefined ? undefined : effectiveJobConfiguration(options.configuration, jobGraph.jobConfiguration);
+      if (jobConfig !== undefined) {
+        restartFactory = restartBackoffTimeStrategyFactoryFrom(jobConfig);
+        if (jobGraph.jobType === 'STREAMING') settings = checkpointSettingsFrom(jobConfig);
+      }
+    } catch (error) {
+      jobConfig = undefined;
+      this.configurationError = serializeError(
+        new FlinkTsError('ERR_CONFIG', `The configuration of job ${jobGraph.jobId} is invalid: ${(error as Error).message}`, { cause: error }),
+      );
+    }
     this.jobConfiguration = jobConfig;
-    const restartFactory = jobConfig === undefined ? options.restartStrategy : restartBackoffTimeStrategyFactoryFrom(jobConfig);
     this.restartStrategy = restartFactory?.() ?? new NoRestartBackoffTimeStrategy();
     this.checkpointCoordinator =
-      jobGraph.jobType === 'STREAMING' && jobConfig !== undefined
-        ? new CheckpointCoordinator(checkpointSettingsFrom(jobConfig), {
+      settings !== undefined
+        ? new CheckpointCoordinator(settings, {
             jobId: jobGraph.jobId,
             logger: options.logger.child('CheckpointCoordinator'),
             vertices: jobGraph.vertices.map((v) => ({
@@ -217,17 +233,20 @@ export class JobMaster implements JobMasterGateway {
   }
 
   private readonly jobConfiguration: Configuration | undefined;
+  private readonly configurationError: SerializedThrowable | undefined;
 
   async start(): Promise<void> {
     this.transitionJob('CREATED');
+    if (this.configurationError !== undefined) {
+      this.failBeforeRunning(this.configurationError);
+      return;
+    }
     const restorePath = this.jobConfiguration?.get(SAVEPOINT_PATH);
     if (restorePath !== undefined) {
       try {
         await this.restoreFromSavepoint(restorePath);
       } catch (error) {
-        this.graph.failureCause = serializeError(error);
-        this.failureHistory.unshift({ ...this.failureRecordOfError(serializeError(error)) });
-        this.terminate('FAILED');
+        this.failBeforeRunning(serializeError(error));
         return;
       }
     }
@@ -608,8 +627,11 @@ export class JobMaster implements JobMasterGateway {
     this.checkJobCompletion();
   }
 
-  private failureRecordOfError(error: SerializedThrowable): FailureRecord {
-    return { error, timestamp: Date.now(), taskName: undefined, taskManagerId: undefined, location: undefined, concurrent: [] };
+  /** The job cannot start (bad configuration, a savepoint it cannot restore): FAILED with the cause, no task deployed. */
+  private failBeforeRunning(cause: SerializedThrowable): void {
+    this.graph.failureCause = cause;
+    this.failureHistory.unshift({ error: cause, timestamp: Date.now(), taskName: undefined, taskManagerId: undefined, location: undefined, concurrent: [] });
+    this.terminate('FAILED');
   }
 
   private partitionId(dataSetId: string, producer: ExecutionVertex): string {

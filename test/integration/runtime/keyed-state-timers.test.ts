@@ -2,8 +2,9 @@
  * Keyed state and event-time timers through the built CLI at parallelism 1, 2 and 4: counts kept
  * in ValueState per key, one deduplicated timer per key firing at end of input.
  */
+import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { assertBuilt, assertFinished, assertSameMultiset, fixture, outputLines, printedBy, runJob, values } from './runtime-harness.js';
+import { assertBuilt, assertFinished, assertSameMultiset, fixture, outputLines, printedBy, runJob, terminalStates, values } from './runtime-harness.js';
 
 const JOB = fixture('keyed-timers.ts');
 
@@ -23,3 +24,10 @@ for (const p of [1, 2, 4]) {
     );
   });
 }
+
+test('an unsupported state backend fails the job at start, naming the key and what exists', async () => {
+  const run = await runJob(JOB, { defines: ['state.backend.type=rocksdb'] });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /Unsupported state\.backend\.type 'rocksdb': flink-ts has the 'hashmap' backend/);
+  assert.deepEqual(terminalStates(run.log), ['FAILED']);
+});
