@@ -13,6 +13,8 @@ import { latency } from './latency.js';
 import { startup } from './startup.js';
 import { poolAllocation } from './pool-allocation.js';
 import { pool } from './pool.js';
+import { checkpointOverhead } from './checkpoint-overhead.js';
+import { recovery } from './recovery.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'wordcount-local': wordcountLocal,
@@ -24,6 +26,8 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'ssh-per-job': sshPerJob,
   'pool-allocation': poolAllocation,
   pool,
+  'checkpoint-overhead': checkpointOverhead,
+  recovery,
 };
 
 const requested = process.argv.slice(2);
