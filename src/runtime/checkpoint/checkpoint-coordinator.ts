@@ -12,7 +12,7 @@ import { isSavepoint } from './checkpoint-options.js';
 import { PendingCheckpoint } from './pending-checkpoint.js';
 import { CheckpointStatsTracker } from './checkpoint-stats-tracker.js';
 import { CompletedCheckpointStore } from './completed-checkpoint-store.js';
-import { checkpointDirectory, discardCheckpointDirectory, newSavepointDirectory, writeMetadata } from './checkpoint-storage.js';
+import { checkpointDirectory, discardCheckpointDirectory, localPath, newSavepointDirectory, writeMetadata } from './checkpoint-storage.js';
 import { FlinkTsError } from '../../core/errors.js';
 
 /** A subtask attempt as the coordinator sees it. */
@@ -229,7 +229,7 @@ export class CheckpointCoordinator {
           "No savepoint directory configured. You can either specify a directory for the savepoint (e.g. 'flink-ts savepoint <jobId> <dir>') or configure a cluster-wide default via key 'execution.checkpointing.savepoint-dir'.",
         );
       }
-      location = newSavepointDirectory(dir, jobId);
+      location = newSavepointDirectory(localPath(dir, 'The savepoint directory'), jobId);
     }
     const checkpointId = this.nextCheckpointId++;
     if (!isSavepoint(type) && this.settings.checkpointDir !== undefined) location = checkpointDirectory(this.settings.checkpointDir, jobId, checkpointId);

@@ -18,6 +18,11 @@ import {
   TOLERABLE_FAILED_CHECKPOINTS,
 } from '../../config/index.js';
 import { FlinkTsError } from '../../core/errors.js';
+import { localPath } from './checkpoint-storage.js';
+
+function optionalLocalPath(path: string | undefined, key: string): string | undefined {
+  return path === undefined ? undefined : localPath(path, key);
+}
 
 /** A job's checkpointing configuration, resolved from the cluster's and the job's settings. */
 export interface CheckpointSettings extends CheckpointConfigInfo {
@@ -49,8 +54,8 @@ export function checkpointSettingsFrom(config: Configuration): CheckpointSetting
     externalizedRetention: config.get(EXTERNALIZED_CHECKPOINT_RETENTION),
     stateBackend: backend,
     checkpointStorage: storage,
-    checkpointDir: storage === 'filesystem' ? checkpointDir : undefined,
-    savepointDir: config.get(SAVEPOINT_DIRECTORY),
+    checkpointDir: storage === 'filesystem' && checkpointDir !== undefined ? localPath(checkpointDir, CHECKPOINTS_DIRECTORY.key) : undefined,
+    savepointDir: optionalLocalPath(config.get(SAVEPOINT_DIRECTORY), SAVEPOINT_DIRECTORY.key),
     unalignedCheckpoints: config.get(ENABLE_UNALIGNED),
     checkpointsAfterTasksFinish: config.get(CHECKPOINTS_AFTER_TASKS_FINISH),
     numRetained: config.get(MAX_RETAINED_CHECKPOINTS),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CheckpointMetadata } from './checkpoint-metadata.js';
 import { METADATA_FILE_NAME, METADATA_VERSION } from './checkpoint-metadata.js';
 import { FlinkTsError } from '../../core/errors.js';
@@ -11,6 +12,23 @@ import { FlinkTsError } from '../../core/errors.js';
  * checkpoint completed, `_metadata`, which is what makes it a checkpoint. Savepoints live in
  * `<savepoint dir>/savepoint-<first 6 of job id>-<12 hex>/`.
  */
+/**
+ * A checkpoint or savepoint location as a local path: plain paths and `file://` URIs (Flink's
+ * usual form) are accepted; other schemes (hdfs://, s3://) are not: flink-ts writes checkpoints
+ * with the file system of each process, so a shared directory must be mounted on every host.
+ */
+export function localPath(location: string, what: string): string {
+  if (location.startsWith('file:')) return fileURLToPath(new URL(location));
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(location)?.[1];
+  if (scheme !== undefined) {
+    throw new FlinkTsError(
+      'ERR_CONFIG',
+      `${what} '${location}' uses the file system scheme '${scheme}://', which flink-ts does not support: use a path (or file:// URI) of a directory that every JobManager and TaskManager host sees, e.g. a mounted shared file system.`,
+    );
+  }
+  return resolve(location);
+}
+
 export function checkpointDirectory(checkpointDir: string, jobId: string, checkpointId: number): string {
   return join(resolve(checkpointDir), jobId, `chk-${checkpointId}`);
 }
@@ -40,7 +58,7 @@ export async function discardCheckpointDirectory(directory: string): Promise<voi
  * `_metadata` file; returns the metadata and the directory its state files are relative to.
  */
 export async function loadMetadata(path: string): Promise<{ metadata: CheckpointMetadata; directory: string }> {
-  const absolute = resolve(path);
+  const absolute = localPath(path, 'The savepoint path');
   let info;
   try {
     info = await stat(absolute);

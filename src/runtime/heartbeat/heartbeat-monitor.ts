@@ -72,11 +72,12 @@ export class HeartbeatMonitor<P> {
 
   private beat(targetId: string): void {
     const target = this.targets.get(targetId);
-    if (target === undefined || target.inFlight) return;
+    if (target === undefined) return;
     if (Date.now() - target.lastSeen > this.settings.timeoutMs) {
       this.lose(targetId, `Heartbeat of ${this.describe(targetId)} timed out.`);
       return;
     }
+    if (target.inFlight) return;
     target.inFlight = true;
     target.request().then(
       (payload) => {

@@ -204,14 +204,20 @@ export class JobMaster implements JobMasterGateway {
     if (this.isTerminal() || (this.metricsRefresh !== undefined && now - this.metricsRefresh.at < maxAgeMs)) {
       return this.metricsRefresh?.done ?? Promise.resolve();
     }
+    // A hung TaskManager (a frozen process keeps its connection) must not hold up REST answers:
+    // its metrics stay as the last heartbeat left them.
     const done = Promise.all(
-      [...this.taskManagers.values()].map((tm) =>
-        this.taskExecutor(tm)
-          .heartbeatFromJobManager(this.jobGraph.jobId)
-          .then((payload) => {
-            for (const m of payload.metrics) this.metrics.set(m.attemptId, m);
-          })
-          .catch(() => undefined),
+      // Lost TaskManagers stay known (failed attempts name them) but are not asked any more.
+      [...this.taskManagers.values()].filter((tm) => this.heartbeats.isMonitored(tm.resourceId)).map((tm) =>
+        Promise.race([
+          this.taskExecutor(tm)
+            .heartbeatFromJobManager(this.jobGraph.jobId)
+            .then((payload) => {
+              for (const m of payload.metrics) this.metrics.set(m.attemptId, m);
+            })
+            .catch(() => undefined),
+          new Promise<void>((resolve) => setTimeout(resolve, METRICS_REFRESH_TIMEOUT_MS).unref()),
+        ]),
       ),
     ).then(() => undefined);
     this.metricsRefresh = { at: now, done };
@@ -913,6 +919,9 @@ export class JobMaster implements JobMasterGateway {
   }
 
 }
+
+/** How long a REST request waits for a TaskManager's current metrics before using the last known ones. */
+const METRICS_REFRESH_TIMEOUT_MS = 1000;
 
 /** Slot sharing's logical slot of a subtask: subtask i of every vertex of a group shares slot i. */
 function logicalSlotKey(ev: ExecutionVertex): string {
