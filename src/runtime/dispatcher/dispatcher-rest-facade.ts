@@ -135,6 +135,7 @@ export class DispatcherRestFacade implements RestClusterFacade {
       // Flink's downtime: how long the job has been restarting (or failing) so far.
       downtime: jm.status === 'RESTARTING' ? now - (jm.graph.statusTimestamps.RESTARTING ?? now) : 0,
       fullRestarts: jm.numRestarts,
+      ...(jm.checkpointCoordinator === undefined ? {} : checkpointMetrics(jm.checkpointStats())),
     });
   }
 
@@ -450,5 +451,21 @@ function toTaskManagerSummary(info: TaskManagerInfo): TaskManagerSummary {
       freeMemory: info.memoryBytes,
       managedMemory: 0,
     },
+  };
+}
+
+/** Flink's checkpointing job metrics (`numberOfCompletedCheckpoints`, `lastCheckpointDuration`, …); -1 where nothing happened yet. */
+function checkpointMetrics(stats: CheckpointStatsSnapshot): Record<string, number | string> {
+  const latest = stats.latestCompleted;
+  return {
+    numberOfCompletedCheckpoints: stats.counts.completed,
+    numberOfFailedCheckpoints: stats.counts.failed,
+    numberOfInProgressCheckpoints: stats.counts.inProgress,
+    totalNumberOfCheckpoints: stats.counts.total,
+    lastCheckpointDuration: latest?.endToEndDuration ?? -1,
+    lastCheckpointSize: latest?.stateSize ?? -1,
+    lastCompletedCheckpointId: latest?.id ?? -1,
+    lastCheckpointExternalPath: latest?.externalPath ?? 'n/a',
+    lastCheckpointRestoreTimestamp: stats.latestRestored?.restoreTimestamp ?? -1,
   };
 }
