@@ -17,6 +17,8 @@ interface Target<P> {
   failures: number;
   inFlight: boolean;
   timer: NodeJS.Timeout;
+  /** Fires `heartbeat.timeout` after the last answer (Flink's timeout timer), reset by every answer. */
+  deadline: NodeJS.Timeout;
 }
 
 /**
@@ -45,6 +47,7 @@ export class HeartbeatMonitor<P> {
       failures: 0,
       inFlight: false,
       timer: setInterval(() => this.beat(targetId), this.settings.intervalMs),
+      deadline: this.deadlineFor(targetId),
     };
     this.targets.set(targetId, target);
   }
@@ -53,6 +56,7 @@ export class HeartbeatMonitor<P> {
     const target = this.targets.get(targetId);
     if (target === undefined) return;
     clearInterval(target.timer);
+    clearTimeout(target.deadline);
     this.targets.delete(targetId);
   }
 
@@ -85,6 +89,8 @@ export class HeartbeatMonitor<P> {
         if (this.targets.get(targetId) !== target) return;
         target.lastSeen = Date.now();
         target.failures = 0;
+        clearTimeout(target.deadline);
+        target.deadline = this.deadlineFor(targetId);
         target.onPayload(payload);
       },
       (error: unknown) => {
@@ -97,6 +103,11 @@ export class HeartbeatMonitor<P> {
         }
       },
     );
+  }
+
+  /** A hung target never answers, so its silence is timed on its own, not only at the next beat. */
+  private deadlineFor(targetId: string): NodeJS.Timeout {
+    return setTimeout(() => this.lose(targetId, `Heartbeat of ${this.describe(targetId)} timed out.`), this.settings.timeoutMs);
   }
 
   private lose(targetId: string, cause: string): void {
