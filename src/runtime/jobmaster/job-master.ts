@@ -129,8 +129,10 @@ export class JobMaster implements JobMasterGateway {
   readonly checkpointCoordinator: CheckpointCoordinator | undefined;
   /** Restore plans per checkpoint id and vertex, computed once and shared by the vertex's subtasks. */
   private restorePlans = new Map<string, (TaskRestore | undefined)[]>();
-  /** A restart is pending and will restore from the latest checkpoint (reported once it happens). */
+  /** The restart (by `numRestarts`) whose restore from a checkpoint was last reported, so each is counted once. */
   private restoredCheckpointReported: number | undefined;
+  /** Source attempts whose input ended and that wait for their final checkpoint. */
+  private readonly endedSources = new Set<ExecutionAttemptId>();
 
   constructor(
     readonly jobGraph: JobGraph,
@@ -369,16 +371,13 @@ export class JobMaster implements JobMasterGateway {
   }
 
   notifyEndOfData(attemptId: ExecutionAttemptId): Promise<void> {
-    const ev = this.graph.byAttempt.get(attemptId);
-    if (ev === undefined) return Promise.resolve();
+    if (this.graph.byAttempt.get(attemptId)?.currentExecution.attemptId !== attemptId) return Promise.resolve();
     this.endedSources.add(attemptId);
     // When every running source waits for its final checkpoint, the job is ending: do not wait for the next period.
     const waiting = this.checkpointTasks().filter((t) => t.isSource && t.state === 'RUNNING');
     if (waiting.every((t) => this.endedSources.has(t.attemptId))) this.checkpointCoordinator?.triggerFinalCheckpointSoon();
     return Promise.resolve();
   }
-
-  private readonly endedSources = new Set<ExecutionAttemptId>();
 
   // ---- client-facing ----
 
