@@ -420,6 +420,8 @@ function namedMetrics(m: TaskMetricsSnapshot): Record<string, number> {
     accumulatedBusyTime: m.accumulatedBusyTime,
     accumulatedIdleTime: m.accumulatedIdleTime,
     accumulatedBackPressuredTime: m.accumulatedBackPressuredTime,
+    currentInputWatermark: m.currentInputWatermark,
+    currentOutputWatermark: m.currentOutputWatermark,
   };
 }
 

@@ -49,8 +49,12 @@ export class ResultPartition {
   }
 
   broadcastEvent(event: EventBuffer): void {
+    if (event.event.type === 'Watermark') this.lastWatermark = event.event.watermark;
     for (const s of this.subpartitions) s.addEvent(event);
   }
+
+  /** The last watermark sent downstream (the task's `currentOutputWatermark`). */
+  lastWatermark = Number.NEGATIVE_INFINITY;
 
   /** Releases waiters so a canceled producer stops waiting. */
   release(): void {

@@ -112,6 +112,9 @@ export class StreamTask {
     let bytesIn = 0;
     for (const inputs of this.gates) for (const gate of inputs) bytesIn += gate.bytesReceived();
     this.metrics.numBytesIn = bytesIn;
+    // A task without outputs (a sink) has sent nothing: its event time is its input's.
+    this.metrics.currentOutputWatermark =
+      this.partitions.size === 0 ? this.metrics.currentInputWatermark : Math.min(...[...this.partitions.values()].map((p) => p.lastWatermark));
     return this.metrics.snapshot();
   }
 
@@ -277,6 +280,7 @@ export class StreamTask {
     const inputs = this.gates.filter((g) => g.length > 0);
     const twoInputs = inputs.length === 2;
     const endedData = inputs.map(() => false);
+    const inputWatermarks = inputs.map(() => Number.NEGATIVE_INFINITY);
     for (;;) {
       this.checkCanceled();
       if (this.mailbox.hasMail()) {
@@ -300,6 +304,8 @@ export class StreamTask {
                 this.processBuffer(event.buffer, head, i, twoInputs);
                 break;
               case 'watermark':
+                inputWatermarks[i] = event.watermark;
+                this.metrics.currentInputWatermark = Math.min(...inputWatermarks);
                 if (!twoInputs) (head as OneInputStreamOperator<unknown>).processWatermark(event.watermark);
                 else if (i === 0) (head as TwoInputStreamOperator<unknown, unknown>).processWatermark1(event.watermark);
                 else (head as TwoInputStreamOperator<unknown, unknown>).processWatermark2(event.watermark);

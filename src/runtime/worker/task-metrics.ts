@@ -13,6 +13,13 @@ export interface TaskMetricsSnapshot {
   readonly accumulatedBusyTime: number;
   readonly accumulatedIdleTime: number;
   readonly accumulatedBackPressuredTime: number;
+  /**
+   * Event time at the task's input and output (Flink's `currentInputWatermark` and
+   * `currentOutputWatermark`); `Number.MIN_SAFE_INTEGER` before the first watermark and
+   * `Number.MAX_SAFE_INTEGER` after the end of input, where Flink reports Long.MIN/MAX_VALUE.
+   */
+  readonly currentInputWatermark: number;
+  readonly currentOutputWatermark: number;
   readonly timestamp: number;
 }
 
@@ -26,6 +33,8 @@ export class TaskMetrics {
   numRecordsOut = 0;
   numBytesIn = 0;
   numBytesOut = 0;
+  currentInputWatermark = Number.NEGATIVE_INFINITY;
+  currentOutputWatermark = Number.NEGATIVE_INFINITY;
   private idle = 0;
   private backPressured = 0;
   private readonly started = performance.now();
@@ -60,7 +69,14 @@ export class TaskMetrics {
       accumulatedIdleTime: Math.round(this.idle),
       accumulatedBackPressuredTime: Math.round(this.backPressured),
       accumulatedBusyTime: Math.round(Math.max(0, total - this.idle - this.backPressured)),
+      currentInputWatermark: asMetric(this.currentInputWatermark),
+      currentOutputWatermark: asMetric(this.currentOutputWatermark),
       timestamp: Date.now(),
     };
   }
+}
+
+/** Watermarks are ±Infinity at the ends of time; metrics are JSON numbers. */
+function asMetric(watermark: number): number {
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(Number.MIN_SAFE_INTEGER, watermark));
 }

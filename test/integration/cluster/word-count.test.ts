@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { JobDetails } from './cluster-harness.js';
-import { TestCluster, WORD_COUNT, describeResult, submittedJobId } from './cluster-harness.js';
+import { CLUSTER_JOBS, TestCluster, WORD_COUNT, describeResult, submittedJobId, waitFor } from './cluster-harness.js';
 
 /** Deterministic text: mixed case, punctuation, digits, apostrophes and a few non-ASCII letters. */
 function inputText(lines: number): string {
@@ -179,6 +179,35 @@ describe('WordCount at -p 3 on 1 JobManager + 2 TaskManagers (1 and 2 slots)', (
       { read: tokens, readComplete: true },
       `${counter.name} metrics: ${JSON.stringify(counter.metrics)}`,
     );
+  });
+
+  test('a running job reports each subtask\'s watermarks (no watermarks yet: Flink\'s minimum)', async () => {
+    const submitted = await c().cli('run', '-m', c().restAddress, '-d', '-p', '2', join(CLUSTER_JOBS, 'unbounded.ts'));
+    assert.equal(submitted.code, 0, describeResult(submitted));
+    const jobId = submittedJobId(submitted.stdout);
+    try {
+      const job = await c().waitForAllTasksRunning(jobId);
+      const sink = job.vertices.at(-1);
+      assert.ok(sink !== undefined);
+      const none = String(Number.MIN_SAFE_INTEGER);
+      const watermarks = await waitFor(
+        'watermark metrics of both sink subtasks',
+        async () => {
+          const w = await c().get<{ id: string; value: string }[]>(`/jobs/${jobId}/vertices/${sink.id}/watermarks`);
+          return w.length === 2 ? w : undefined;
+        },
+        15_000,
+      );
+      assert.deepEqual(watermarks, [
+        { id: '0.currentInputWatermark', value: none },
+        { id: '1.currentInputWatermark', value: none },
+      ]);
+      const metrics = await c().get<{ id: string; min: number }[]>(`/jobs/${jobId}/vertices/${sink.id}/subtasks/metrics?get=currentOutputWatermark`);
+      assert.deepEqual(metrics.map((m) => [m.id, m.min]), [['currentOutputWatermark', Number.MIN_SAFE_INTEGER]]);
+    } finally {
+      await c().cli('cancel', '-m', c().restAddress, jobId);
+      await c().waitForJobState(jobId, 'CANCELED');
+    }
   });
 
   // Fails today: numBytesIn/numBytesOut are declared but never counted.

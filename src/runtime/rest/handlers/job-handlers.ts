@@ -207,6 +207,17 @@ export function registerJobHandlers(router: HandlerRouter, ctx: HandlerContext):
     return jsonResponse(result);
   });
 
+  // Flink's JobVertexWatermarksHandler: every subtask's input watermark, as `<subtask>.currentInputWatermark`.
+  router.add('GET', '/jobs/:jobid/vertices/:vertexid/watermarks', async (request) => {
+    const vertex = await vertexOf(request);
+    const result: { id: string; value: string }[] = [];
+    for (const s of vertex.subtasks) {
+      const value = s.metrics.currentInputWatermark;
+      if (typeof value === 'number') result.push({ id: `${s.index}.currentInputWatermark`, value: String(value) });
+    }
+    return jsonResponse(result);
+  });
+
   router.add('GET', '/jobs/:jobid/vertices/:vertexid/backpressure', async (request) => {
     const vertex = await vertexOf(request);
     const measured = vertex.subtasks.filter((s) => typeof s.metrics.backPressuredTimeMsPerSecond === 'number');
