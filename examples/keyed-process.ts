@@ -5,8 +5,8 @@
  *
  *   flink-ts run examples/keyed-process.ts [--limit 500]
  */
-import type { Collector, KeyedProcessContext } from 'flink-ts';
-import { KeyedProcessFunction, OutputTag, ParameterTool, StreamExecutionEnvironment } from 'flink-ts';
+import type { Collector, KeyedProcessContext, ValueState } from 'flink-ts';
+import { KeyedProcessFunction, OutputTag, ParameterTool, StreamExecutionEnvironment, ValueStateDescriptor } from 'flink-ts';
 
 interface Transaction {
   account: string;
@@ -16,16 +16,18 @@ interface Transaction {
 const alerts = new OutputTag<string>('alerts');
 const rejected = new OutputTag<string>('rejected');
 
-/** Keeps a running total per account in a field of the instance: one instance per subtask,
- *  so the map holds the totals of the accounts this subtask owns. */
+/** Keeps each account's running total in keyed ValueState: scoped to the account, checkpointed. */
 class RunningTotal extends KeyedProcessFunction<string, Transaction, string> {
-  private readonly totals = new Map<string, number>();
+  private total!: ValueState<number>;
   constructor(private readonly limit: number) {
     super();
   }
+  override open(): void {
+    this.total = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('total'));
+  }
   processElement(tx: Transaction, ctx: KeyedProcessContext<string>, out: Collector<string>): void {
-    const total = (this.totals.get(ctx.getCurrentKey()) ?? 0) + tx.amount;
-    this.totals.set(ctx.getCurrentKey(), total);
+    const total = (this.total.value() ?? 0) + tx.amount;
+    this.total.update(total);
     if (tx.amount > this.limit) ctx.output(alerts, `ALERT ${tx.account} spent ${tx.amount}`);
     out.collect(`${tx.account} total ${total}`);
   }

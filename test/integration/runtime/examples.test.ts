@@ -232,3 +232,15 @@ for (const p of [1, 2]) {
     }
   });
 }
+
+const FRAUD_DETECTION = join(ROOT, 'examples', 'fraud-detection.ts');
+
+for (const p of [1, 2]) {
+  test(`fraud-detection -p ${p}: a small then a large transaction on an account raises one alert each time`, async () => {
+    const run = await runJob(FRAUD_DETECTION, { parallelism: p, args: ['--transactions', '500'] });
+    assertFinished(run);
+    // Accounts 3 and 5 show the pattern once per 25 transactions (a cycle of 5 amounts over 5 accounts).
+    const expected = [...Array.from({ length: 20 }, () => 'Alert{id=3}'), ...Array.from({ length: 20 }, () => 'Alert{id=5}')];
+    assertSameMultiset(values(printedBy(outputLines(run.stdout), undefined, p)), expected, 'alerts');
+  });
+}
