@@ -93,7 +93,7 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
     const assigned = this.assigner.assignWindows(value, timestamp, this.assignerContext);
     let skipped = true;
     for (const assignedWindow of assigned) {
-      const window = isMergingAssigner(this.assigner) ? this.addMergingWindow(assignedWindow) : assignedWindow;
+      const window = isMergingAssigner(this.assigner) ? this.addMergingWindow(key, assignedWindow) : assignedWindow;
       // Late windows are skipped; a merged session that the watermark passed is retired (its timers gone).
       if (this.isWindowLate(window)) {
         if (isMergingAssigner(this.assigner)) this.clearAllState(key, window);
@@ -153,7 +153,7 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
    * contents are combined under the merged window, their triggers cleared and the trigger told
    * about the merge. Returns the window the element belongs to.
    */
-  private addMergingWindow(window: W): W {
+  private addMergingWindow(key: K, window: W): W {
     if (!isMergingAssigner(this.assigner)) return window;
     const existing: W[] = [];
     for (const stored of this.windows.values()) existing.push(this.assigner.windowFromNamespace(stored));
@@ -161,7 +161,6 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
     this.assigner.mergeWindows([...existing, window], (merged, cover) => {
       if (!merged.some((w) => w.stateKey() === window.stateKey())) return;
       result = cover;
-      const key = this.keySelector === undefined ? undefined : (this.ctx.key as K);
       let contents: ACC | undefined;
       const mergedTriggerStates: W[] = [];
       for (const w of merged) {

@@ -217,3 +217,29 @@ test('snapshot and restore mid-window: contents, trigger timers and cleanup surv
   harness.watermark(Number.POSITIVE_INFINITY);
   assert.deepEqual(main(harness), [['a [0,22) 1,2,3', 21]]);
 });
+
+test('CountTrigger on sessions: counts of merged sessions add up; PurgingTrigger(EventTimeTrigger) purges at firing', async () => {
+  const { harness } = await harnessOf(
+    operatorOf(EventTimeSessionWindows.withGap(10), listContents((v: Event[]) => v, describe, undefined), { trigger: CountTrigger.of(3) }),
+  );
+  harness.process(['a', 1], 0);
+  harness.process(['a', 2], 30);
+  harness.process(['a', 3], 15); // [15,25): no merge yet, counts 1, 1, 1
+  assert.deepEqual(main(harness), []);
+  harness.process(['a', 4], 8); // merges [0,10) and [15,25): count 1 + 1 + this element = 3
+  assert.deepEqual(main(harness), [['a [0,25) 1,3,4', 24]]);
+
+  const purging = await harnessOf(
+    operatorOf(TumblingEventTimeWindows.of(10), listContents((v: Event[]) => v, describe, undefined), {
+      trigger: PurgingTrigger.of(TumblingEventTimeWindows.of(10).getDefaultTrigger()),
+      lateness: 100,
+    }),
+  );
+  purging.harness.process(['a', 1], 1);
+  purging.harness.watermark(9);
+  purging.harness.process(['a', 2], 2); // late, within lateness: fires with only the new element
+  assert.deepEqual(main(purging.harness), [
+    ['a [0,10) 1', 9],
+    ['a [0,10) 2', 9],
+  ]);
+});
