@@ -9,6 +9,7 @@ import type { ProcessWindowContext } from '../../../src/api/windowing/process-wi
 import type { TimeWindow } from '../../../src/api/windowing/time-window.js';
 import type { WindowContents } from '../../../src/api/operators/window-contents.js';
 import { OutputTag } from '../../../src/api/common/output-tag.js';
+import { MapStateDescriptor } from '../../../src/api/state/state-descriptor.js';
 import { WindowOperator } from '../../../src/api/operators/window-operator.js';
 import { aggregatingContents, listContents, reducingContents } from '../../../src/api/operators/window-contents.js';
 import { CountEvictor } from '../../../src/api/windowing/count-evictor.js';
@@ -16,6 +17,7 @@ import { CountTrigger } from '../../../src/api/windowing/count-trigger.js';
 import { ContinuousEventTimeTrigger } from '../../../src/api/windowing/continuous-event-time-trigger.js';
 import { EventTimeSessionWindows } from '../../../src/api/windowing/event-time-session-windows.js';
 import { GlobalWindows } from '../../../src/api/windowing/global-windows.js';
+import { ProcessingTimeSessionWindows } from '../../../src/api/windowing/processing-time-session-windows.js';
 import { PurgingTrigger } from '../../../src/api/windowing/purging-trigger.js';
 import { SlidingEventTimeWindows } from '../../../src/api/windowing/sliding-event-time-windows.js';
 import { TumblingEventTimeWindows } from '../../../src/api/windowing/tumbling-event-time-windows.js';
@@ -242,4 +244,55 @@ test('CountTrigger on sessions: counts of merged sessions add up; PurgingTrigger
     ['a [0,10) 1', 9],
     ['a [0,10) 2', 9],
   ]);
+});
+
+test('processing-time sessions merge on the clock; dynamic event-time gaps per element', async () => {
+  const clock = new ManualProcessingTime(100);
+  const { harness } = await harnessOf(operatorOf(ProcessingTimeSessionWindows.withGap(10), listContents((v: Event[]) => v, describe, undefined)), clock);
+  harness.process(['a', 1], 0); // [100,110)
+  clock.advanceTo(105);
+  harness.process(['a', 2], 0); // [105,115): merged into [100,115)
+  clock.advanceTo(109);
+  assert.deepEqual(main(harness), []);
+  clock.advanceTo(114);
+  assert.deepEqual(main(harness), [['a [100,115) 1,2', 114]]);
+
+  const dynamic = await harnessOf(
+    operatorOf(EventTimeSessionWindows.withDynamicGap((e: Event) => e[1]), listContents((v: Event[]) => v, describe, undefined)),
+  );
+  dynamic.harness.process(['a', 5], 0); // [0,5)
+  dynamic.harness.process(['a', 20], 5); // [5,25) touches [0,5)
+  dynamic.harness.process(['b', 1], 5); // [5,6)
+  dynamic.harness.watermark(Number.POSITIVE_INFINITY);
+  assert.deepEqual(main(dynamic.harness), [
+    ['b [5,6) 1', 5],
+    ['a [0,25) 5,20', 24],
+  ]);
+});
+
+test('restore of a tumbling window with allowed lateness: late re-firing and cleanup still work from restored timers', async () => {
+  const make = () => operatorOf(TumblingEventTimeWindows.of(10), listContents((v: Event[]) => v, describe, undefined), { lateness: 5, late: true });
+  const first = await harnessOf(make());
+  first.harness.process(['a', 1], 2);
+  first.harness.process(['b', 7], 8);
+  first.harness.watermark(9); // fires both windows; cleanup timers at 14 remain
+  const bytes = first.backend.snapshot();
+
+  const clock = new ManualProcessingTime(0);
+  const backend = newBackend(clock);
+  backend.restore(bytes);
+  const harness = new OneInputHarness<Event>(make(), byKey, backend, clock);
+  await harness.open();
+  harness.watermark(9);
+  harness.process(['a', 2], 3); // late within lateness: re-fires with the restored contents
+  harness.watermark(14); // cleanup from the restored timers
+  harness.process(['b', 8], 4); // beyond lateness
+  assert.deepEqual(harness.emitted, [
+    { value: 'a [0,10) 1,2', timestamp: 9 },
+    { value: ['b', 8], timestamp: 4, side: 'late' },
+  ]);
+  for (const key of ['a', 'b']) {
+    backend.setCurrentKey(key);
+    assert.equal(backend.getMapState(new MapStateDescriptor<string, unknown>('window-contents')).isEmpty(), true, `state of ${key} cleaned up`);
+  }
 });
