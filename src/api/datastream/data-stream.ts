@@ -431,7 +431,10 @@ export class WindowedStream<T, K, W extends Window> {
   }
 }
 
-/** Windows over a whole stream (Flink's AllWindowedStream): one key, parallelism 1. */
+/**
+ * Windows over a whole stream (Flink's AllWindowedStream): one key, and the operator is forced to
+ * parallelism and max parallelism 1 (Flink's forceNonParallel) — every element meets in one instance.
+ */
 export class AllWindowedStream<T, W extends Window> {
   private readonly windowed: WindowedStream<T, number, W>;
 
@@ -469,16 +472,16 @@ export class AllWindowedStream<T, W extends Window> {
   reduce<R>(reducer: ReduceFunction<T>, fn: ProcessAllWindowFunctionLike<T, R, W>): SingleOutputStreamOperator<R>;
   reduce<R>(reducer: ReduceFunction<T>, fn?: ProcessAllWindowFunctionLike<T, R, W>): SingleOutputStreamOperator<R> {
     const result = fn === undefined ? this.windowed.reduce(reducer) : this.windowed.reduce(reducer, dropKey(fn));
-    return result.setParallelism(1) as SingleOutputStreamOperator<R>;
+    return result.setParallelism(1).setMaxParallelism(1) as SingleOutputStreamOperator<R>;
   }
   aggregate<ACC, R>(aggregate: AggregateFunction<T, ACC, R>): SingleOutputStreamOperator<R>;
   aggregate<ACC, V, R>(aggregate: AggregateFunction<T, ACC, V>, fn: ProcessAllWindowFunctionLike<V, R, W>): SingleOutputStreamOperator<R>;
   aggregate<ACC, V, R>(aggregate: AggregateFunction<T, ACC, V>, fn?: ProcessAllWindowFunctionLike<V, R, W>): SingleOutputStreamOperator<R> {
     const result = fn === undefined ? this.windowed.aggregate(aggregate) : this.windowed.aggregate(aggregate, dropKey(fn));
-    return result.setParallelism(1) as SingleOutputStreamOperator<R>;
+    return result.setParallelism(1).setMaxParallelism(1) as SingleOutputStreamOperator<R>;
   }
   process<R>(fn: ProcessAllWindowFunctionLike<T, R, W>): SingleOutputStreamOperator<R> {
-    return this.windowed.process(dropKey(fn)).setParallelism(1);
+    return this.windowed.process(dropKey(fn)).setParallelism(1).setMaxParallelism(1);
   }
 }
 

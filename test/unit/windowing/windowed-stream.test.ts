@@ -82,6 +82,7 @@ test('windowAll runs at parallelism 1 and gives the all-window function no key',
   }
   const result = env.fromElements(1, 2, 3).windowAll(TumblingEventTimeWindows.of(5)).process(new Collect());
   assert.equal(result.getParallelism(), 1);
+  assert.equal(result.getTransformation().maxParallelism, 1);
   assert.ok((result.getTransformation() as { keySelector?: unknown }).keySelector !== undefined);
   const harness = await harnessFor<number>(result, () => 0);
   harness.process(7, 7);
