@@ -9,6 +9,7 @@ import type { WindowAssigner } from '../windowing/window-assigner.js';
 import type { WindowContents } from './window-contents.js';
 import { aggregateAll, aggregatingContents, listContents, reduceAll, reducingContents } from './window-contents.js';
 import { WindowOperator } from './window-operator.js';
+import { isRichFunction } from '../functions/rich-function.js';
 
 /**
  * Collects a windowed stream's settings and makes its WindowOperator (Flink's
@@ -30,6 +31,10 @@ export class WindowOperatorBuilder<IN, K, W extends Window> {
   }
 
   reduce<OUT>(reducer: ReduceFunction<IN>, fn?: ProcessWindowFunctionLike<IN, OUT, K, W>): () => WindowOperator<IN, K, unknown, OUT, W> {
+    // As in Flink: the reducer runs inside state updates, where no lifecycle or runtime context is given.
+    if (isRichFunction(reducer)) {
+      throw new TypeError('ReduceFunction of reduce can not be a RichFunction. Please use reduce(ReduceFunction, ProcessWindowFunction) instead.');
+    }
     const evictor = this.evictor;
     return this.factory<unknown, OUT>(() => (evictor === undefined ? reducingContents(reducer, fn) : listContents(reduceAll(reducer), fn, evictor)), fn);
   }
@@ -38,6 +43,7 @@ export class WindowOperatorBuilder<IN, K, W extends Window> {
     aggregate: AggregateFunction<IN, ACC, R>,
     fn?: ProcessWindowFunctionLike<R, OUT, K, W>,
   ): () => WindowOperator<IN, K, unknown, OUT, W> {
+    if (isRichFunction(aggregate)) throw new TypeError('This aggregation function cannot be a RichFunction.');
     const evictor = this.evictor;
     return this.factory<unknown, OUT>(
       () => (evictor === undefined ? aggregatingContents(aggregate, fn) : listContents(aggregateAll(aggregate), fn, evictor)),

@@ -10,6 +10,7 @@ import type { Collector } from '../../../src/api/common/records.js';
 import {
   OutputTag,
   ProcessAllWindowFunction,
+  RichReduceFunction,
   StreamExecutionEnvironment,
   TumblingEventTimeWindows,
 } from '../../../src/api/index.js';
@@ -93,4 +94,15 @@ test('windowAll runs at parallelism 1 and gives the all-window function no key',
     ['[0,5) 1,3', 4],
     ['[5,10) 7', 9],
   ]);
+});
+
+test('rich reduce and aggregate functions are refused, as in Flink', () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const windowed = env.fromElements(1).keyBy((v) => v).window(TumblingEventTimeWindows.of(5));
+  class Sum extends RichReduceFunction<number> {
+    reduce(a: number, b: number): number {
+      return a + b;
+    }
+  }
+  assert.throws(() => windowed.reduce(new Sum()), /ReduceFunction of reduce can not be a RichFunction/);
 });
