@@ -18,7 +18,38 @@ export {
   DataStreamSink,
   KeyedStream,
   ConnectedStreams,
+  WindowedStream,
+  AllWindowedStream,
 } from './datastream/data-stream.js';
+export type { Window } from './windowing/window.js';
+export { TimeWindow } from './windowing/time-window.js';
+export { GlobalWindow } from './windowing/global-window.js';
+export { WindowAssigner, MergingWindowAssigner } from './windowing/window-assigner.js';
+export type { WindowAssignerContext } from './windowing/window-assigner.js';
+export { TumblingEventTimeWindows } from './windowing/tumbling-event-time-windows.js';
+export { SlidingEventTimeWindows } from './windowing/sliding-event-time-windows.js';
+export { EventTimeSessionWindows } from './windowing/event-time-session-windows.js';
+export { TumblingProcessingTimeWindows } from './windowing/tumbling-processing-time-windows.js';
+export { SlidingProcessingTimeWindows } from './windowing/sliding-processing-time-windows.js';
+export { ProcessingTimeSessionWindows } from './windowing/processing-time-session-windows.js';
+export type { SessionWindowTimeGapExtractor } from './windowing/session-window-time-gap-extractor.js';
+export { GlobalWindows } from './windowing/global-windows.js';
+export { Trigger, TriggerResult } from './windowing/trigger.js';
+export type { TriggerContext, OnMergeContext, TriggerState } from './windowing/trigger.js';
+export { EventTimeTrigger } from './windowing/event-time-trigger.js';
+export { ProcessingTimeTrigger } from './windowing/processing-time-trigger.js';
+export { CountTrigger } from './windowing/count-trigger.js';
+export { PurgingTrigger } from './windowing/purging-trigger.js';
+export { ContinuousEventTimeTrigger } from './windowing/continuous-event-time-trigger.js';
+export type { Evictor, EvictorContext, TimestampedValue } from './windowing/evictor.js';
+export { CountEvictor } from './windowing/count-evictor.js';
+export { TimeEvictor } from './windowing/time-evictor.js';
+export { ProcessWindowFunction, ProcessAllWindowFunction } from './windowing/process-window-function.js';
+export type {
+  ProcessWindowContext,
+  ProcessWindowFunctionLike,
+  ProcessAllWindowFunctionLike,
+} from './windowing/process-window-function.js';
 export type {
   MapFunction,
   FlatMapFunction,

@@ -49,6 +49,21 @@ import {
 import { PrintSink } from '../sinks/print-sink.js';
 import { CollectSink } from '../sinks/collect-sink.js';
 import { checkMaxParallelism, checkParallelism } from './parallelism-checks.js';
+import type { AggregateFunction } from '../state/state.js';
+import type { Evictor } from '../windowing/evictor.js';
+import type {
+  ProcessAllWindowFunctionLike,
+  ProcessWindowFunctionLike,
+} from '../windowing/process-window-function.js';
+import type { Trigger } from '../windowing/trigger.js';
+import type { Window } from '../windowing/window.js';
+import type { WindowAssigner } from '../windowing/window-assigner.js';
+import type { GlobalWindow } from '../windowing/global-window.js';
+import { WindowOperatorBuilder } from '../operators/window-operator-builder.js';
+import { GlobalWindows } from '../windowing/global-windows.js';
+import { CountEvictor } from '../windowing/count-evictor.js';
+import { CountTrigger } from '../windowing/count-trigger.js';
+import { PurgingTrigger } from '../windowing/purging-trigger.js';
 
 /**
  * The DataStream API classes. They live in one module because they refer to each other in both
@@ -83,6 +98,20 @@ export class DataStream<T> {
   }
   process<R>(fn: ProcessFunctionLike<T, R>): SingleOutputStreamOperator<R> {
     return this.transform('Process', new SimpleOperatorFactory(() => new ProcessOperator(fn)));
+  }
+
+  /**
+   * Windows over the whole stream. As in Flink, all elements go to one key and the window
+   * operator runs with parallelism 1.
+   */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return new AllWindowedStream(new KeyedStream<T, number>(this.environment, this.transformation, () => 0), assigner);
+  }
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, GlobalWindow> {
+    return new AllWindowedStream<T, GlobalWindow>(new KeyedStream<T, number>(this.environment, this.transformation, () => 0), GlobalWindows.create()).applyCount(
+      size,
+      slide,
+    );
   }
 
   keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {
@@ -327,12 +356,142 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.aggregate('MAXBY', field);
   }
 
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream(this, assigner);
+  }
+  /**
+   * `countWindow(n)`: every n elements of a key, then purged; `countWindow(n, s)`: the last n
+   * elements every s elements (Flink's global window + count trigger/evictor).
+   */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    const windowed = this.window(GlobalWindows.create());
+    if (slide === undefined) return windowed.trigger(PurgingTrigger.of(CountTrigger.of(size)));
+    return windowed.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
+  }
+
+  /** Adds a keyed one-input operator (for the windowed streams). */
+  transformKeyed<R>(name: string, factory: StreamOperatorFactory): SingleOutputStreamOperator<R> {
+    return this.transform(name, factory, this.keySelector);
+  }
+
   private aggregate(type: AggregationType, field: FieldExpression): SingleOutputStreamOperator<T> {
     const reducer = aggregationReducer<T>(type, field);
     const inPlace = aggregationMergeInPlace<T>(type, field);
     const selector = this.keySelector;
     return this.transform('Keyed Aggregation', new SimpleOperatorFactory(() => new StreamGroupedReduce(reducer, selector, inPlace)), selector);
   }
+}
+
+/**
+ * A keyed stream cut into windows (Flink's WindowedStream): set the trigger, evictor, lateness and
+ * late-data side output, then reduce, aggregate or process each window.
+ */
+export class WindowedStream<T, K, W extends Window> {
+  private readonly builder: WindowOperatorBuilder<T, K, W>;
+
+  constructor(
+    private readonly input: KeyedStream<T, K>,
+    assigner: WindowAssigner<T, W>,
+  ) {
+    this.builder = new WindowOperatorBuilder(assigner, input.getKeySelector());
+  }
+
+  trigger(trigger: Trigger<T, W>): this {
+    this.builder.trigger = trigger;
+    return this;
+  }
+  evictor(evictor: Evictor<T, W>): this {
+    this.builder.evictor = evictor;
+    return this;
+  }
+  /** How long after the watermark passes a window's end its state is kept for late elements (ms). */
+  allowedLateness(lateness: number): this {
+    if (!(lateness >= 0)) throw new RangeError('The allowed lateness cannot be negative.');
+    this.builder.allowedLateness = lateness;
+    return this;
+  }
+  /** Elements dropped as late go to this side output (read it with `getSideOutput` on the result). */
+  sideOutputLateData(tag: OutputTag<T>): this {
+    this.builder.lateDataOutputTag = tag;
+    return this;
+  }
+
+  reduce(reducer: ReduceFunction<T>): SingleOutputStreamOperator<T>;
+  reduce<R>(reducer: ReduceFunction<T>, fn: ProcessWindowFunctionLike<T, R, K, W>): SingleOutputStreamOperator<R>;
+  reduce<R>(reducer: ReduceFunction<T>, fn?: ProcessWindowFunctionLike<T, R, K, W>): SingleOutputStreamOperator<R> {
+    return this.input.transformKeyed('Window(Reduce)', new SimpleOperatorFactory(this.builder.reduce(reducer, fn)));
+  }
+  aggregate<ACC, R>(aggregate: AggregateFunction<T, ACC, R>): SingleOutputStreamOperator<R>;
+  aggregate<ACC, V, R>(aggregate: AggregateFunction<T, ACC, V>, fn: ProcessWindowFunctionLike<V, R, K, W>): SingleOutputStreamOperator<R>;
+  aggregate<ACC, V, R>(aggregate: AggregateFunction<T, ACC, V>, fn?: ProcessWindowFunctionLike<V, R, K, W>): SingleOutputStreamOperator<R> {
+    return this.input.transformKeyed('Window(Aggregate)', new SimpleOperatorFactory(this.builder.aggregate(aggregate, fn)));
+  }
+  process<R>(fn: ProcessWindowFunctionLike<T, R, K, W>): SingleOutputStreamOperator<R> {
+    return this.input.transformKeyed('Window(Process)', new SimpleOperatorFactory(this.builder.process(fn)));
+  }
+}
+
+/**
+ * Windows over a whole stream (Flink's AllWindowedStream): one key, and the operator is forced to
+ * parallelism and max parallelism 1 (Flink's forceNonParallel) — every element meets in one instance.
+ */
+export class AllWindowedStream<T, W extends Window> {
+  private readonly windowed: WindowedStream<T, number, W>;
+
+  constructor(input: KeyedStream<T, number>, assigner: WindowAssigner<T, W>) {
+    this.windowed = new WindowedStream(input, assigner);
+  }
+
+  /** @internal countWindowAll's trigger/evictor setup. */
+  applyCount(size: number, slide: number | undefined): this {
+    if (slide === undefined) {
+      this.windowed.trigger(PurgingTrigger.of(CountTrigger.of(size)));
+    } else {
+      this.windowed.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
+    }
+    return this;
+  }
+  trigger(trigger: Trigger<T, W>): this {
+    this.windowed.trigger(trigger);
+    return this;
+  }
+  evictor(evictor: Evictor<T, W>): this {
+    this.windowed.evictor(evictor);
+    return this;
+  }
+  allowedLateness(lateness: number): this {
+    this.windowed.allowedLateness(lateness);
+    return this;
+  }
+  sideOutputLateData(tag: OutputTag<T>): this {
+    this.windowed.sideOutputLateData(tag);
+    return this;
+  }
+
+  reduce(reducer: ReduceFunction<T>): SingleOutputStreamOperator<T>;
+  reduce<R>(reducer: ReduceFunction<T>, fn: ProcessAllWindowFunctionLike<T, R, W>): SingleOutputStreamOperator<R>;
+  reduce<R>(reducer: ReduceFunction<T>, fn?: ProcessAllWindowFunctionLike<T, R, W>): SingleOutputStreamOperator<R> {
+    const result = fn === undefined ? this.windowed.reduce(reducer) : this.windowed.reduce(reducer, dropKey(fn));
+    return result.setParallelism(1).setMaxParallelism(1) as SingleOutputStreamOperator<R>;
+  }
+  aggregate<ACC, R>(aggregate: AggregateFunction<T, ACC, R>): SingleOutputStreamOperator<R>;
+  aggregate<ACC, V, R>(aggregate: AggregateFunction<T, ACC, V>, fn: ProcessAllWindowFunctionLike<V, R, W>): SingleOutputStreamOperator<R>;
+  aggregate<ACC, V, R>(aggregate: AggregateFunction<T, ACC, V>, fn?: ProcessAllWindowFunctionLike<V, R, W>): SingleOutputStreamOperator<R> {
+    const result = fn === undefined ? this.windowed.aggregate(aggregate) : this.windowed.aggregate(aggregate, dropKey(fn));
+    return result.setParallelism(1).setMaxParallelism(1) as SingleOutputStreamOperator<R>;
+  }
+  process<R>(fn: ProcessAllWindowFunctionLike<T, R, W>): SingleOutputStreamOperator<R> {
+    return this.windowed.process(dropKey(fn)).setParallelism(1).setMaxParallelism(1);
+  }
+}
+
+/** Adapts an all-window function to the keyed operator; a rich function keeps its lifecycle. */
+function dropKey<IN, OUT, W extends Window>(fn: ProcessAllWindowFunctionLike<IN, OUT, W>): ProcessWindowFunctionLike<IN, OUT, number, W> {
+  if (typeof fn === 'function') return (_key, ctx, elements, out) => fn(ctx, elements, out);
+  return Object.assign(Object.create(fn) as object, {
+    process: (_key: number, ctx: Parameters<typeof fn.process>[0], elements: Iterable<IN>, out: Parameters<typeof fn.process>[2]) =>
+      fn.process(ctx, elements, out),
+  }) as unknown as ProcessWindowFunctionLike<IN, OUT, number, W>;
 }
 
 /** Two streams of possibly different types, processed by one co-function (Flink's ConnectedStreams). */
