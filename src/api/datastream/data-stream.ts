@@ -1,6 +1,8 @@
 import type { OutputTag } from '../common/output-tag.js';
 import type { Sink } from '../sinks/sink.js';
 import type { StreamExecutionEnvironment } from '../environment/stream-execution-environment.js';
+import type { WatermarkStrategy } from '../common/watermark-strategy.js';
+import { TimestampsAndWatermarksOperator } from '../operators/timestamps-and-watermarks-operator.js';
 import type { StreamOperatorFactory } from '../operators/stream-operator.js';
 import type { StreamPartitioner } from '../partitioner/stream-partitioner.js';
 import type {
@@ -83,6 +85,15 @@ export class DataStream<T> {
   }
   process<R>(fn: ProcessFunctionLike<T, R>): SingleOutputStreamOperator<R> {
     return this.transform('Process', new SimpleOperatorFactory(() => new ProcessOperator(fn)));
+  }
+
+  /** Stamps records and generates watermarks with `strategy` (Flink's TimestampsAndWatermarksOperator), chained to its input. */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
+    const environment = this.environment;
+    return this.transform(
+      'Timestamps/Watermarks',
+      new SimpleOperatorFactory(() => new TimestampsAndWatermarksOperator(strategy, () => environment.getAutoWatermarkInterval())),
+    );
   }
 
   keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {
