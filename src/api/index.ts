@@ -118,6 +118,12 @@ export type { TaskInfo, JobInfo, OpenContext } from './common/runtime-context.js
 export { IntCounter, LongCounter, DoubleCounter } from './common/accumulators.js';
 export type { Accumulator } from './common/accumulators.js';
 export { WatermarkStrategy } from './common/watermark-strategy.js';
+export type { WatermarkGenerator, WatermarkGeneratorContext, WatermarkGeneratorSupplier, TimestampAssigner } from './common/watermarks/watermark-generator.js';
+export type { WatermarkOutput } from './common/watermarks/watermark-output.js';
+export type { WatermarkStatus } from './common/watermark-status.js';
+export { BoundedOutOfOrdernessWatermarks } from './common/watermarks/bounded-out-of-orderness-watermarks.js';
+export { AscendingTimestampsWatermarks } from './common/watermarks/ascending-timestamps-watermarks.js';
+export { Time } from './common/time.js';
 export { ParameterTool } from './utils/parameter-tool.js';
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus, Boundedness } from './sources/source.js';
 export type { Sink, SinkWriter, SinkWriterContext } from './sinks/sink.js';

@@ -1,6 +1,7 @@
 import type { EnvironmentDefaults } from '../api/environment/execution-context.js';
 import type { Configuration } from '../config/index.js';
 import {
+  AUTO_WATERMARK_INTERVAL,
   BUFFER_TIMEOUT_ENABLED,
   BUFFER_TIMEOUT_INTERVAL,
   MAX_PARALLELISM,
@@ -26,5 +27,6 @@ export function environmentDefaultsFrom(config: Configuration): EnvironmentDefau
     bufferTimeout: config.get(BUFFER_TIMEOUT_ENABLED) ? config.get(BUFFER_TIMEOUT_INTERVAL) : -1,
     chainingEnabled: config.get(OPERATOR_CHAINING),
     chainOperatorsWithDifferentMaxParallelism: config.get(OPERATOR_CHAINING_WITH_DIFFERENT_MAX_PARALLELISM),
+    autoWatermarkInterval: config.get(AUTO_WATERMARK_INTERVAL),
   };
 }

@@ -1,6 +1,8 @@
 import type { OutputTag } from '../common/output-tag.js';
 import type { Sink } from '../sinks/sink.js';
 import type { StreamExecutionEnvironment } from '../environment/stream-execution-environment.js';
+import type { WatermarkStrategy } from '../common/watermark-strategy.js';
+import { TimestampsAndWatermarksOperator } from '../operators/timestamps-and-watermarks-operator.js';
 import type { StreamOperatorFactory } from '../operators/stream-operator.js';
 import type { StreamPartitioner } from '../partitioner/stream-partitioner.js';
 import type {
@@ -111,6 +113,15 @@ export class DataStream<T> {
     return new AllWindowedStream<T, GlobalWindow>(new KeyedStream<T, number>(this.environment, this.transformation, () => 0), GlobalWindows.create()).applyCount(
       size,
       slide,
+    );
+  }
+
+  /** Stamps records and generates watermarks with `strategy` (Flink's TimestampsAndWatermarksOperator), chained to its input. */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
+    const environment = this.environment;
+    return this.transform(
+      'Timestamps/Watermarks',
+      new SimpleOperatorFactory(() => new TimestampsAndWatermarksOperator(strategy, () => environment.getAutoWatermarkInterval())),
     );
   }
 

@@ -25,6 +25,8 @@ export interface EnvironmentDefaults {
   readonly bufferTimeout: number;
   readonly chainingEnabled: boolean;
   readonly chainOperatorsWithDifferentMaxParallelism: boolean;
+  /** `pipeline.auto-watermark-interval` in ms; 200 when absent. */
+  readonly autoWatermarkInterval?: number;
 }
 
 export interface ExecutionContext {

@@ -27,6 +27,7 @@ const DEFAULTS: EnvironmentDefaults = {
   bufferTimeout: 100,
   chainingEnabled: true,
   chainOperatorsWithDifferentMaxParallelism: true,
+  autoWatermarkInterval: 200,
 };
 
 /**
@@ -43,6 +44,7 @@ export class StreamExecutionEnvironment {
   private bufferTimeout: number;
   private chainingEnabled: boolean;
   private readonly chainDifferentMaxParallelism: boolean;
+  private autoWatermarkInterval: number;
   private executeCount = 0;
   private lastGraph: StreamGraph | undefined;
   private readonly checkpointConfig = new CheckpointConfig();
@@ -55,6 +57,7 @@ export class StreamExecutionEnvironment {
     this.bufferTimeout = d.bufferTimeout;
     this.chainingEnabled = d.chainingEnabled;
     this.chainDifferentMaxParallelism = d.chainOperatorsWithDifferentMaxParallelism;
+    this.autoWatermarkInterval = d.autoWatermarkInterval ?? 200;
   }
 
   /** The environment of the context the module runs in (the CLI, `info`, or a slot worker). */
@@ -106,6 +109,17 @@ export class StreamExecutionEnvironment {
   getCheckpointConfig(): CheckpointConfig {
     return this.checkpointConfig;
   }
+  /** Milliseconds between periodic watermark emissions (`pipeline.auto-watermark-interval`); 0 disables them. */
+  setAutoWatermarkInterval(intervalMs: number): this {
+    if (!Number.isInteger(intervalMs) || intervalMs < 0) {
+      throw new TypeError(`Invalid auto-watermark interval ${intervalMs}: expected 0 or a positive number of milliseconds.`);
+    }
+    this.autoWatermarkInterval = intervalMs;
+    return this;
+  }
+  getAutoWatermarkInterval(): number {
+    return this.autoWatermarkInterval;
+  }
   disableOperatorChaining(): this {
     this.chainingEnabled = false;
     return this;
@@ -135,9 +149,11 @@ export class StreamExecutionEnvironment {
   socketTextStream(hostname: string, port: number, delimiter = '\n', maxRetry = 0): DataStreamSource<string> {
     return this.fromSource(new SocketTextSource(hostname, port, delimiter, maxRetry), undefined, 'Socket Stream');
   }
-  fromSource<T>(source: Source<T>, _watermarkStrategy?: WatermarkStrategy<T>, sourceName?: string): DataStreamSource<T> {
+  fromSource<T>(source: Source<T>, watermarkStrategy?: WatermarkStrategy<T>, sourceName?: string): DataStreamSource<T> {
     const name = `Source: ${sourceName ?? source.defaultName}`;
-    const t = new SourceTransformation(this.newId(), name, source, new SourceOperatorFactory(source));
+    // The interval is read when the operator opens, so a later setAutoWatermarkInterval still counts.
+    const factory = new SourceOperatorFactory(source, watermarkStrategy, () => this.autoWatermarkInterval);
+    const t = new SourceTransformation(this.newId(), name, source, factory);
     return new DataStreamSource(this, t, source.maxParallelism === 1);
   }
 

@@ -1,4 +1,5 @@
 import type { Output } from '../common/records.js';
+import type { WatermarkStatus } from '../common/watermark-status.js';
 import type { RuntimeContext } from '../common/runtime-context.js';
 import type { OperatorSetup, RuntimeExecutionMode, StreamOperator } from './stream-operator.js';
 import type { KeyedStateBackend, StreamOperatorStateContext } from '../state/operator-state-context.js';
@@ -81,6 +82,10 @@ export abstract class AbstractStreamOperator<OUT> implements StreamOperator {
   processWatermark(watermark: number): void {
     this.currentWatermark = watermark;
     this.output.emitWatermark(watermark);
+  }
+
+  processWatermarkStatus(status: WatermarkStatus): void {
+    this.output.emitWatermarkStatus?.(status);
   }
 }
 

@@ -4,7 +4,9 @@ import type { ListState } from '../state/state.js';
 import type { StreamOperatorStateContext } from '../state/operator-state-context.js';
 import { NO_TIMESTAMP } from '../common/records.js';
 import { AbstractStreamOperator } from './abstract-stream-operator.js';
+import type { WatermarkStrategy } from '../common/watermark-strategy.js';
 import { ListStateDescriptor } from '../state/state-descriptor.js';
+import { TimestampsAndWatermarks } from './timestamps-and-watermarks.js';
 
 /** The operator list state holding a reader's unread splits (evenly redistributed on rescale). */
 const SPLITS_STATE = new ListStateDescriptor<unknown>('SourceReaderState');
@@ -18,8 +20,14 @@ export class SourceOperator<T> extends AbstractStreamOperator<T> implements Read
   private splitsState: ListState<unknown> | undefined;
   /** Set on a restore: the splits this subtask resumes from (maybe none). */
   private restoredSplits: unknown[] | undefined;
+  /** The strategy of `fromSource(…, strategy)`, per subtask; absent for `noWatermarks()`. */
+  private watermarks: TimestampsAndWatermarks<T> | undefined;
 
-  constructor(private readonly source: Source<T>) {
+  constructor(
+    private readonly source: Source<T>,
+    private readonly watermarkStrategy?: WatermarkStrategy<T>,
+    private readonly autoWatermarkInterval: () => number = () => 200,
+  ) {
     super(source);
   }
 
@@ -40,6 +48,10 @@ export class SourceOperator<T> extends AbstractStreamOperator<T> implements Read
       ...(this.restoredSplits === undefined ? {} : { restoredSplits: this.restoredSplits }),
     });
     await this.reader.start();
+    if (this.watermarkStrategy?.generatesWatermarks === true) {
+      this.watermarks = new TimestampsAndWatermarks(this.watermarkStrategy, this.output, this.setupInfo.services, this.autoWatermarkInterval());
+      this.watermarks.start();
+    }
   }
 
   /** Between two `emitNext` calls: the reader's unread splits become the operator's state. */
@@ -63,10 +75,23 @@ export class SourceOperator<T> extends AbstractStreamOperator<T> implements Read
   }
 
   collect(value: T, timestamp?: number): void {
-    this.output.collect(value, timestamp ?? NO_TIMESTAMP);
+    if (this.watermarks === undefined) this.output.collect(value, timestamp ?? NO_TIMESTAMP);
+    else this.watermarks.collect(value, timestamp ?? NO_TIMESTAMP);
+  }
+
+  /** End of input: the generator's last watermark, then MAX_WATERMARK (which also ends idleness). */
+  override processWatermark(watermark: number): void {
+    if (this.watermarks === undefined) {
+      super.processWatermark(watermark);
+      return;
+    }
+    this.watermarks.emitPeriodic();
+    this.watermarks.emitter.emitWatermark(watermark);
+    this.currentWatermark = watermark;
   }
 
   override async close(): Promise<void> {
+    this.watermarks?.stop();
     try {
       await this.reader?.close();
     } finally {
@@ -78,9 +103,13 @@ export class SourceOperator<T> extends AbstractStreamOperator<T> implements Read
 export class SourceOperatorFactory<T> implements StreamOperatorFactory {
   readonly chainingStrategy = 'HEAD' as const;
   readonly isSource = true;
-  constructor(readonly source: Source<T>) {}
+  constructor(
+    readonly source: Source<T>,
+    private readonly watermarkStrategy?: WatermarkStrategy<T>,
+    private readonly autoWatermarkInterval?: () => number,
+  ) {}
   create(): SourceOperator<T> {
-    return new SourceOperator(this.source);
+    return new SourceOperator(this.source, this.watermarkStrategy, this.autoWatermarkInterval);
   }
 }
 

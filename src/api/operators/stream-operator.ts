@@ -1,4 +1,5 @@
 import type { Output } from '../common/records.js';
+import type { WatermarkStatus } from '../common/watermark-status.js';
 import type { RuntimeContext } from '../common/runtime-context.js';
 import type { StreamOperatorStateContext } from '../state/operator-state-context.js';
 
@@ -56,6 +57,8 @@ export interface StreamOperator {
   finish(): void | Promise<void>;
   close(): void | Promise<void>;
   processWatermark(watermark: number): void;
+  /** An upstream input went idle or active again; operators forward it unless they make their own watermarks. */
+  processWatermarkStatus?(status: WatermarkStatus): void;
 }
 
 export interface OneInputStreamOperator<IN> extends StreamOperator {

@@ -8,6 +8,8 @@ import type { CheckpointBarrier } from '../checkpoint/checkpoint-options.js';
 export type RuntimeEvent =
   | { readonly type: 'EndOfPartition' }
   | { readonly type: 'Watermark'; readonly watermark: number }
+  /** The producer went idle (no watermarks for a while) or active again: consumers leave idle channels out of their minimum. */
+  | { readonly type: 'WatermarkStatus'; readonly idle: boolean }
   /** The producer's operators finished: no more records, but barriers may follow (FLIP-147's EndOfData). */
   | { readonly type: 'EndOfData' }
   | { readonly type: 'CheckpointBarrier'; readonly barrier: CheckpointBarrier }

@@ -1,10 +1,14 @@
 import type { Buffer } from './buffer.js';
 import type { ChannelAvailabilityListener, InputChannel } from './input-channel.js';
 import type { CheckpointBarrier } from '../checkpoint/checkpoint-options.js';
+import type { ValveOutput } from './status-watermark-valve.js';
+import { StatusWatermarkValve } from './status-watermark-valve.js';
 
 export type GateEvent =
   | { readonly kind: 'data'; readonly buffer: Buffer & { kind: 'data' } }
   | { readonly kind: 'watermark'; readonly watermark: number }
+  /** Every channel went idle (true), or one came back (false). */
+  | { readonly kind: 'watermarkStatus'; readonly idle: boolean }
   | { readonly kind: 'barrier'; readonly barrier: CheckpointBarrier; readonly channel: InputChannel }
   | { readonly kind: 'cancelMarker'; readonly checkpointId: number; readonly channel: InputChannel }
   /** Every channel of the gate delivered EndOfData (or ended): no more records will come. */
@@ -17,7 +21,7 @@ export type GateEvent =
  * All channels of one logical input of a task (Flink's union of input gates plus its
  * StatusWatermarkValve): hands out buffers from whichever channel has data, round-robin, tracks
  * end of data and of partition per channel, and forwards the minimum of the channels' watermarks
- * whenever it advances. For aligned checkpoints a channel can be blocked: it is not read until
+ * whenever it advances, leaving idle channels out. For aligned checkpoints a channel can be blocked: it is not read until
  * `resumeConsumption`, so its records stay queued (and, for a remote channel, credit stops
  * flowing back to the producer).
  */
@@ -29,15 +33,16 @@ export class InputGate implements ChannelAvailabilityListener {
   private readonly endOfData = new Set<InputChannel>();
   private readonly blocked = new Set<InputChannel>();
   private endOfDataReported = false;
-  private readonly watermarks: number[] = [];
-  private combinedWatermark = Number.NEGATIVE_INFINITY;
+  private readonly valve = new StatusWatermarkValve();
+  /** Valve outputs not handed out yet: one status change can yield a watermark and a status. */
+  private readonly pendingValveOutputs: ValveOutput[] = [];
   private error: Error | undefined;
 
   constructor(private readonly onAvailable: () => void) {}
 
   addChannel(channel: InputChannel): void {
     this.channels.push(channel);
-    this.watermarks.push(Number.NEGATIVE_INFINITY);
+    this.valve.addChannel();
   }
 
   requestPartitions(): void {
@@ -70,7 +75,7 @@ export class InputGate implements ChannelAvailabilityListener {
   }
 
   hasData(): boolean {
-    return this.ready.length > 0 || this.error !== undefined || this.endPending;
+    return this.ready.length > 0 || this.error !== undefined || this.endPending || this.pendingValveOutputs.length > 0;
   }
 
   /** Stops reading `channel` until `resumeConsumption` (barrier alignment). */
@@ -94,6 +99,8 @@ export class InputGate implements ChannelAvailabilityListener {
   /** The next thing the task must handle, or undefined when nothing has arrived. */
   pollNext(): GateEvent | undefined {
     if (this.error !== undefined) throw this.error;
+    const pending = this.pendingValveOutputs.shift();
+    if (pending !== undefined) return pending;
     while (this.ready.length > 0) {
       const channel = this.ready[0] as InputChannel;
       const buffer = this.blocked.has(channel) ? undefined : channel.poll();
@@ -108,9 +115,16 @@ export class InputGate implements ChannelAvailabilityListener {
       const event = buffer.event;
       switch (event.type) {
         case 'Watermark': {
-          const advanced = this.updateWatermark(channel.channelIndex, event.watermark);
-          if (advanced !== undefined) return { kind: 'watermark', watermark: advanced };
-          continue;
+          const outputs = this.valve.inputWatermark(channel.channelIndex, event.watermark);
+          if (outputs.length === 0) continue;
+          this.pendingValveOutputs.push(...outputs.slice(1));
+          return outputs[0];
+        }
+        case 'WatermarkStatus': {
+          const outputs = this.valve.inputWatermarkStatus(channel.channelIndex, event.idle);
+          if (outputs.length === 0) continue;
+          this.pendingValveOutputs.push(...outputs.slice(1));
+          return outputs[0];
         }
         case 'CheckpointBarrier':
           return { kind: 'barrier', barrier: event.barrier, channel };
@@ -173,14 +187,5 @@ export class InputGate implements ChannelAvailabilityListener {
 
   release(): void {
     for (const c of this.channels) if (!this.finished.has(c)) c.release();
-  }
-
-  private updateWatermark(channelIndex: number, watermark: number): number | undefined {
-    if (watermark <= (this.watermarks[channelIndex] as number)) return undefined;
-    this.watermarks[channelIndex] = watermark;
-    const min = Math.min(...this.watermarks);
-    if (min <= this.combinedWatermark) return undefined;
-    this.combinedWatermark = min;
-    return min;
   }
 }

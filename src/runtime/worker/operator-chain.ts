@@ -1,5 +1,6 @@
 import type { OutputTag } from '../../api/common/output-tag.js';
 import type { Output } from '../../api/common/records.js';
+import type { WatermarkStatus } from '../../api/common/watermark-status.js';
 import type { Accumulator } from '../../api/common/accumulators.js';
 import type { StreamGraph, StreamNode } from '../../api/graph/stream-graph.js';
 import type { OneInputStreamOperator, OperatorServices, StreamOperator } from '../../api/operators/stream-operator.js';
@@ -33,6 +34,9 @@ class ChainingOutput implements Output<unknown> {
   emitWatermark(watermark: number): void {
     this.operator.processWatermark(watermark);
   }
+  emitWatermarkStatus(status: WatermarkStatus): void {
+    this.operator.processWatermarkStatus?.(status);
+  }
 }
 
 /** Sets the key of each record before a keyed operator sees it (Flink's setKeyContextElement). */
@@ -55,6 +59,9 @@ class KeyedChainingOutput implements Output<unknown> {
   }
   emitWatermark(watermark: number): void {
     this.operator.processWatermark(watermark);
+  }
+  emitWatermarkStatus(status: WatermarkStatus): void {
+    this.operator.processWatermarkStatus?.(status);
   }
 }
 
@@ -80,6 +87,9 @@ class RecordWriterOutput implements Output<unknown> {
   }
   emitWatermark(watermark: number): void {
     this.writer.partition.broadcastEvent({ kind: 'event', event: { type: 'Watermark', watermark } });
+  }
+  emitWatermarkStatus(status: WatermarkStatus): void {
+    this.writer.partition.broadcastEvent({ kind: 'event', event: { type: 'WatermarkStatus', idle: status === 'IDLE' } });
   }
 }
 
@@ -107,6 +117,10 @@ class OperatorOutputs implements Output<unknown> {
   emitWatermark(watermark: number): void {
     for (const o of this.main) o.emitWatermark(watermark);
     for (const list of this.side.values()) for (const o of list) o.emitWatermark(watermark);
+  }
+  emitWatermarkStatus(status: WatermarkStatus): void {
+    for (const o of this.main) o.emitWatermarkStatus?.(status);
+    for (const list of this.side.values()) for (const o of list) o.emitWatermarkStatus?.(status);
   }
 }
 

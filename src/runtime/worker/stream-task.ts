@@ -310,6 +310,14 @@ export class StreamTask {
                 else if (i === 0) (head as TwoInputStreamOperator<unknown, unknown>).processWatermark1(event.watermark);
                 else (head as TwoInputStreamOperator<unknown, unknown>).processWatermark2(event.watermark);
                 break;
+              case 'watermarkStatus':
+                // The gate's valve has combined its channels. With several gates or two inputs the
+                // operator would have to combine statuses itself, which it does not yet: there the
+                // status stops here (an idle input then still holds watermarks back, as before).
+                if (!twoInputs && inputs.length === 1 && (inputs[0] as InputGate[]).length === 1) {
+                  (head as OneInputStreamOperator<unknown>).processWatermarkStatus?.(event.idle ? 'IDLE' : 'ACTIVE');
+                }
+                break;
               case 'barrier':
                 await this.barrierHandler?.processBarrier(event.barrier, gate, event.channel);
                 break;

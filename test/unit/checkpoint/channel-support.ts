@@ -102,6 +102,8 @@ export function describeEvent(event: GateEvent): string {
       return `data:${event.buffer.values.join(',')}`;
     case 'watermark':
       return `wm:${event.watermark}`;
+    case 'watermarkStatus':
+      return event.idle ? 'IDLE' : 'ACTIVE';
     case 'barrier':
       return `barrier:${event.barrier.checkpointId}@${event.channel.channelIndex}`;
     case 'cancelMarker':

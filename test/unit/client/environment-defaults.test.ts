@@ -11,6 +11,7 @@ test("without configuration the defaults are Flink's", () => {
     bufferTimeout: 100,
     chainingEnabled: true,
     chainOperatorsWithDifferentMaxParallelism: true,
+    autoWatermarkInterval: 200,
   });
 });
 
@@ -22,6 +23,7 @@ test('every environment default is read from its configuration key', () => {
     'execution.buffer-timeout.interval': '5 ms',
     'pipeline.operator-chaining.enabled': 'false',
     'pipeline.operator-chaining.chain-operators-with-different-max-parallelism': 'false',
+    'pipeline.auto-watermark-interval': '50 ms',
   });
   assert.deepEqual(environmentDefaultsFrom(config), {
     parallelism: 4,
@@ -30,6 +32,7 @@ test('every environment default is read from its configuration key', () => {
     bufferTimeout: 5,
     chainingEnabled: false,
     chainOperatorsWithDifferentMaxParallelism: false,
+    autoWatermarkInterval: 50,
   });
 });
 
