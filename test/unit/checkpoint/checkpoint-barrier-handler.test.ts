@@ -32,6 +32,7 @@ async function runUntilIdle(gates: readonly InputGate[], handler: CheckpointBarr
           await handler.processChannelEnded();
           break;
         case 'watermark':
+        case 'watermarkStatus':
         case 'endOfData':
           break;
       }
