@@ -12,6 +12,8 @@ export interface SequenceOutput {
   readonly counts: Map<number, number>;
   /** key → the sequence numbers written for it, in file order. */
   readonly sequences: Map<number, number[]>;
+  /** key → the sequence numbers its end-of-input timer wrote (`timer <key> <seq>` lines). */
+  readonly timers: Map<number, number[]>;
   readonly finishedFiles: string[];
   readonly hiddenFiles: string[];
 }
@@ -19,6 +21,7 @@ export interface SequenceOutput {
 export function readSequenceOutput(dir: string): SequenceOutput {
   const counts = new Map<number, number>();
   const sequences = new Map<number, number[]>();
+  const timers = new Map<number, number[]>();
   const finishedFiles: string[] = [];
   const hiddenFiles: string[] = [];
   let lines = 0;
@@ -37,6 +40,11 @@ export function readSequenceOutput(dir: string): SequenceOutput {
       finishedFiles.push(path);
       for (const line of readFileSync(path, 'utf8').split('\n')) {
         if (line === '') continue;
+        if (line.startsWith('timer ')) {
+          const [, key, seq] = line.split(' ').map(Number) as [number, number, number];
+          timers.set(key, [...(timers.get(key) ?? []), seq]);
+          continue;
+        }
         const [n, key, seq] = line.split(' ').map(Number) as [number, number, number];
         lines++;
         counts.set(n, (counts.get(n) ?? 0) + 1);
@@ -50,7 +58,7 @@ export function readSequenceOutput(dir: string): SequenceOutput {
     }
   };
   walk(dir);
-  return { lines, counts, sequences, finishedFiles, hiddenFiles };
+  return { lines, counts, sequences, timers, finishedFiles, hiddenFiles };
 }
 
 /** Problems with exactly-once delivery of 0..count-1: missing, duplicated, or per-key gaps and repeats. */
@@ -74,4 +82,15 @@ export function lossProblems(output: SequenceOutput, count: number): string[] {
   const problems: string[] = [];
   for (let n = 0; n < count; n++) if (!output.counts.has(n)) problems.push(`${n} is missing`);
   return problems.slice(0, 20);
+}
+
+/** Each key's end-of-input timer fired exactly once, after the key's last record (its seq is the key's count). */
+export function timerProblems(output: SequenceOutput): string[] {
+  const problems: string[] = [];
+  for (const [key, seqs] of output.sequences) {
+    const fired = output.timers.get(key) ?? [];
+    if (fired.length !== 1 || fired[0] !== seqs.length) problems.push(`key ${key}: timer wrote ${JSON.stringify(fired)}, expected [${seqs.length}]`);
+  }
+  for (const key of output.timers.keys()) if (!output.sequences.has(key)) problems.push(`key ${key}: a timer fired for a key without records`);
+  return problems;
 }

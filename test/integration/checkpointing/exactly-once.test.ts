@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { JOBS, TestCluster, describeResult, isGone, submittedJobId, waitFor } from '../cluster/cluster-harness.js';
-import { exactlyOnceProblems, lossProblems, readSequenceOutput } from '../../support/sequence-output.js';
+import { exactlyOnceProblems, lossProblems, readSequenceOutput, timerProblems } from '../../support/sequence-output.js';
 
 const KEYED_SEQUENCE = join(JOBS, 'checkpointing', 'keyed-sequence.ts');
 
@@ -109,6 +109,8 @@ describe('checkpoints and recovery on 1 JobManager + 3 TaskManagers', () => {
     const output = readSequenceOutput(out);
     assert.deepEqual(exactlyOnceProblems(output, count), []);
     assert.equal(output.lines, count);
+    // Timers survived both failovers in the keyed state: each key's fired once, after its last record.
+    assert.deepEqual(timerProblems(output), []);
     const metrics = await c().get<{ id: string; value: string }[]>(`/jobs/${id}/metrics?get=numRestarts,numberOfCompletedCheckpoints,lastCheckpointRestoreTimestamp`);
     const value = (name: string): number => Number(metrics.find((m) => m.id === name)?.value);
     assert.equal(value('numRestarts'), 2);

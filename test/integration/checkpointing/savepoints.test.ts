@@ -7,28 +7,31 @@
  * Flink's lines; state that no operator claims is refused unless `-n`.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { CLUSTER_JOBS, JOBS, TestCluster, describeResult, isGone, submittedJobId, waitFor } from '../cluster/cluster-harness.js';
-import { exactlyOnceProblems, readSequenceOutput } from '../../support/sequence-output.js';
+import { exactlyOnceProblems, readSequenceOutput, timerProblems } from '../../support/sequence-output.js';
 import type { SequenceOutput } from '../../support/sequence-output.js';
 
 const KEYED_SEQUENCE = join(JOBS, 'checkpointing', 'keyed-sequence.ts');
 const UNBOUNDED = join(CLUSTER_JOBS, 'unbounded.ts');
+const OPERATOR_STATE = join(JOBS, 'checkpointing', 'operator-state.ts');
 
 /** Everything the runs committed, as one output. */
 function union(outputs: readonly SequenceOutput[]): SequenceOutput {
   const counts = new Map<number, number>();
   const sequences = new Map<number, number[]>();
+  const timers = new Map<number, number[]>();
   let lines = 0;
   for (const o of outputs) {
     lines += o.lines;
     for (const [n, c] of o.counts) counts.set(n, (counts.get(n) ?? 0) + c);
     for (const [k, s] of o.sequences) sequences.set(k, [...(sequences.get(k) ?? []), ...s]);
+    for (const [k, s] of o.timers) timers.set(k, [...(timers.get(k) ?? []), ...s]);
   }
-  return { lines, counts, sequences, finishedFiles: outputs.flatMap((o) => o.finishedFiles), hiddenFiles: outputs.flatMap((o) => o.hiddenFiles) };
+  return { lines, counts, sequences, timers, finishedFiles: outputs.flatMap((o) => o.finishedFiles), hiddenFiles: outputs.flatMap((o) => o.hiddenFiles) };
 }
 
 function savepointPathIn(stdout: string): string {
@@ -127,11 +130,38 @@ describe('savepoints, rescaling and retained checkpoints on 1 JobManager + 2 Tas
     const all = union(outputs);
     assert.deepEqual(exactlyOnceProblems(all, count), []);
     assert.equal(all.lines, count);
+    // Timers were pending in both savepoints (no drain): restored, moved by key group, fired once at the end.
+    assert.deepEqual(timerProblems(all), []);
+    assert.equal(outputs[0]?.timers.size, 0);
+    assert.equal(outputs[1]?.timers.size, 0);
 
     const disposed = await c().cli('savepoint', '-m', c().restAddress, '-d', p1);
     assert.equal(disposed.code, 0, describeResult(disposed));
     assert.match(disposed.stdout, new RegExp(`^Savepoint '${p1}' disposed\\.$`, 'm'));
     assert.equal(existsSync(p1), false);
+  });
+
+  test('operator state rescaled 2 → 3: even-split lists cut in order, union lists to everyone, broadcast state copied', async () => {
+    const savepoints = mkdtempSync(join(tmpdir(), 'flink-ts-savepoints-'));
+    const out = mkdtempSync(join(tmpdir(), 'flink-ts-operator-state-'));
+    const first = await runDetached('-p', '2', OPERATOR_STATE, '--out', out);
+    await c().waitForAllTasksRunning(first);
+    const savepoint = await c().cli('savepoint', '-m', c().restAddress, first, savepoints);
+    assert.equal(savepoint.code, 0, describeResult(savepoint));
+    const path = savepointPathIn(savepoint.stdout);
+    assert.equal((await c().cli('cancel', '-m', c().restAddress, first)).code, 0);
+    await c().waitForJobState(first, 'CANCELED');
+
+    const second = await runDetached('-p', '3', '-s', path, OPERATOR_STATE, '--out', out);
+    await c().waitForAllTasksRunning(second);
+    const restored = (i: number): unknown => JSON.parse(readFileSync(join(out, `restored-${i}.json`), 'utf8'));
+    await waitFor('three restored subtasks', () => ([0, 1, 2].every((i) => existsSync(join(out, `restored-${i}.json`))) ? true : undefined), 15_000);
+    const everyone = { union: ['u0', 'u1'], broadcast: [['version', 'v1']] };
+    assert.deepEqual(restored(0), { split: ['s0a', 's0b'], ...everyone });
+    assert.deepEqual(restored(1), { split: ['s1a'], ...everyone });
+    assert.deepEqual(restored(2), { split: ['s1b'], ...everyone });
+    assert.equal((await c().cli('cancel', '-m', c().restAddress, second)).code, 0);
+    await c().waitForJobState(second, 'CANCELED');
   });
 
   test('state no operator claims is refused unless -n (--allowNonRestoredState)', async () => {

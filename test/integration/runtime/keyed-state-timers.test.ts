@@ -31,3 +31,12 @@ test('an unsupported state backend fails the job at start, naming the key and wh
   assert.match(run.stderr, /Unsupported state\.backend\.type 'rocksdb': flink-ts has the 'hashmap' backend/);
   assert.deepEqual(terminalStates(run.log), ['FAILED']);
 });
+
+test('state TTL: a value older than its time-to-live is gone; a younger one is kept', async () => {
+  const expiring = await runJob(fixture('state-ttl.ts'), { args: ['--ttl', '150'] });
+  assertFinished(expiring);
+  assert.deepEqual(values(printedBy(outputLines(expiring.stdout), undefined, 1)), ['a 1', 'a 1', 'a 1', 'a 1']);
+  const kept = await runJob(fixture('state-ttl.ts'), { args: ['--ttl', '60000'] });
+  assertFinished(kept);
+  assert.deepEqual(values(printedBy(outputLines(kept.stdout), undefined, 1)), ['a 1', 'a 2', 'a 3', 'a 4']);
+});
