@@ -145,6 +145,9 @@ if (inputs.length > 0) {
 
 const topSpeeds = carData
   .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<CarEvent>().withTimestampAssigner((car) => car[3]))
+  // Chained to the single-subtask input: at a higher parallelism the records would be spread
+  // round-robin and a car's records could reach its window out of order.
+  .setParallelism(1)
   .keyBy((car) => car[0])
   .window(GlobalWindows.create())
   .evictor(TimeEvictor.of(Time.seconds(EVICTION_SEC)))
