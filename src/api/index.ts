@@ -41,6 +41,8 @@ export { ProcessingTimeTrigger } from './windowing/processing-time-trigger.js';
 export { CountTrigger } from './windowing/count-trigger.js';
 export { PurgingTrigger } from './windowing/purging-trigger.js';
 export { ContinuousEventTimeTrigger } from './windowing/continuous-event-time-trigger.js';
+export { DeltaTrigger } from './windowing/delta-trigger.js';
+export type { DeltaFunction } from './windowing/delta-function.js';
 export type { Evictor, EvictorContext, TimestampedValue } from './windowing/evictor.js';
 export { CountEvictor } from './windowing/count-evictor.js';
 export { TimeEvictor } from './windowing/time-evictor.js';

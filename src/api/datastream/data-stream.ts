@@ -440,6 +440,25 @@ export class WindowedStream<T, K, W extends Window> {
   process<R>(fn: ProcessWindowFunctionLike<T, R, K, W>): SingleOutputStreamOperator<R> {
     return this.input.transformKeyed('Window(Process)', new SimpleOperatorFactory(this.builder.process(fn)));
   }
+
+  /** Per window, the first element with the field summed over the window (as `KeyedStream.sum`). */
+  sum(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.reduce(aggregationReducer<T>('SUM', field));
+  }
+  min(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.reduce(aggregationReducer<T>('MIN', field));
+  }
+  max(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.reduce(aggregationReducer<T>('MAX', field));
+  }
+  /** Per window, the element with the smallest field value (the first one on ties). */
+  minBy(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.reduce(aggregationReducer<T>('MINBY', field));
+  }
+  /** Per window, the element with the largest field value (the first one on ties). */
+  maxBy(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.reduce(aggregationReducer<T>('MAXBY', field));
+  }
 }
 
 /**
@@ -493,6 +512,21 @@ export class AllWindowedStream<T, W extends Window> {
   }
   process<R>(fn: ProcessAllWindowFunctionLike<T, R, W>): SingleOutputStreamOperator<R> {
     return this.windowed.process(dropKey(fn)).setParallelism(1).setMaxParallelism(1);
+  }
+  sum(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.reduce(aggregationReducer<T>('SUM', field));
+  }
+  min(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.reduce(aggregationReducer<T>('MIN', field));
+  }
+  max(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.reduce(aggregationReducer<T>('MAX', field));
+  }
+  minBy(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.reduce(aggregationReducer<T>('MINBY', field));
+  }
+  maxBy(field: FieldExpression): SingleOutputStreamOperator<T> {
+    return this.reduce(aggregationReducer<T>('MAXBY', field));
   }
 }
 

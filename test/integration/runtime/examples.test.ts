@@ -1,7 +1,9 @@
 /**
  * The shipped examples, run as a user runs them: word-count (file input, several inputs, the
- * built-in text; STREAMING and BATCH; stdout and --output), keyed-process, and
- * socket-word-count against a local TCP server. Expected counts come from a plain tokenizer here.
+ * built-in text; STREAMING and BATCH; stdout and --output), keyed-process, socket-word-count and
+ * socket-window-word-count against a local TCP server, fraud-detection, session-windowing and
+ * top-speed-windowing (a car-data file, expected results from a plain re-implementation of the
+ * delta trigger, time evictor and maxBy here). Expected counts come from a plain tokenizer here.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,8 +22,11 @@ import {
   outputLines,
   printedBy,
   runJob,
+  startJob,
   tempDir,
   values,
+  waitForOutput,
+  withDeadline,
 } from './runtime-harness.js';
 
 const WORD_COUNT = join(ROOT, 'examples', 'word-count.ts');
@@ -242,5 +247,216 @@ for (const p of [1, 2]) {
     // Accounts 3 and 5 show the pattern once per 25 transactions (a cycle of 5 amounts over 5 accounts).
     const expected = [...Array.from({ length: 20 }, () => 'Alert{id=3}'), ...Array.from({ length: 20 }, () => 'Alert{id=5}')];
     assertSameMultiset(values(printedBy(outputLines(run.stdout), undefined, p)), expected, 'alerts');
+  });
+}
+
+const SESSION_WINDOWING = join(ROOT, 'examples', 'session-windowing.ts');
+const PRINTING_TO_STDOUT = 'Printing result to stdout. Use --output to specify output path.';
+
+/**
+ * Flink's SessionWindowing output for its fixed input: one `(key,first timestamp,sum)` per
+ * session of 3 ms gap: a {1}, b {1,3,5}, c {6}, a {10}, c {11}. Sessions are emitted as the
+ * watermark (timestamp - 1 behind each element) passes their last millisecond: a [1,4) at the
+ * watermark 4, b [1,8) and c [6,9) at 9 (in order of their ends), the rest at the end of input.
+ */
+const SESSIONS = ['(a,1,1)', '(b,1,3)', '(c,6,1)', '(a,10,1)', '(c,11,1)'];
+
+for (const p of [1, 4]) {
+  test(`session-windowing -p ${p}: the example runs at parallelism 1 and prints Flink's sessions in watermark order`, async () => {
+    const run = await runJob(SESSION_WINDOWING, { parallelism: p });
+    assertFinished(run);
+    assert.deepEqual(outputLines(run.stdout), [PRINTING_TO_STDOUT, ...SESSIONS]);
+  });
+}
+
+test('session-windowing --output: the sessions go to part files, nothing is printed', async () => {
+  const out = join(tempDir('session-out'), 'out');
+  const run = await runJob(SESSION_WINDOWING, { args: ['--output', out] });
+  assertFinished(run);
+  const written = listFiles(out).flatMap((file) => readFileSync(join(out, file), 'utf8').split('\n').filter((l) => l !== ''));
+  assert.deepEqual(written, SESSIONS);
+  assert.deepEqual(outputLines(run.stdout), []);
+});
+
+const TOP_SPEED_WINDOWING = join(ROOT, 'examples', 'top-speed-windowing.ts');
+
+type Car = [carId: number, speed: number, distance: number, timestamp: number];
+
+/**
+ * Three cars over 150 rounds of about a second each: speeds in steps of 5 within [0,100] from a
+ * fixed pseudo-random sequence, distances summed (car 2 in whole meters, to print `x.0`), and
+ * timestamps a second apart with a few ms of jitter. Written in the example's input format.
+ */
+function carRecords(): Car[] {
+  let seed = 12345;
+  const next = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const speeds = [50, 50, 50];
+  const distances = [0, 0, 0];
+  const cars: Car[] = [];
+  for (let round = 0; round < 150; round++) {
+    for (let id = 0; id < 3; id++) {
+      speeds[id] = Math.min(100, Math.max(0, (speeds[id] ?? 0) + (next() < 0.5 ? -5 : 5)));
+      distances[id] = (distances[id] ?? 0) + (id === 2 ? (speeds[id] ?? 0) / 5 : (speeds[id] ?? 0) / 3.6);
+      cars.push([id, speeds[id] ?? 0, distances[id] ?? 0, 1_424_951_918_000 + round * 1000 + id + Math.floor(next() * 5)]);
+    }
+  }
+  return cars;
+}
+
+/** What Java prints for the doubles here (all within [1e-3, 1e7)): a decimal point always. */
+function javaDouble(value: number): string {
+  return Number.isInteger(value) ? `${value}.0` : String(value);
+}
+function tuple4(car: Car): string {
+  return `(${car[0]},${car[1]},${javaDouble(car[2])},${car[3]})`;
+}
+
+/**
+ * TopSpeedWindowing's semantics, per car in input order: the first record is the reference; a
+ * record more than 50 m past the reference fires and becomes the reference; at a firing, records
+ * at or more than 10 s older than the newest are dropped for good, and the first of the fastest
+ * remaining records is the result.
+ */
+function topSpeeds(cars: readonly Car[]): Car[] {
+  const perCar = new Map<number, { window: Car[]; reference: Car | undefined }>();
+  const out: Car[] = [];
+  for (const car of cars) {
+    const state = perCar.get(car[0]) ?? { window: [], reference: undefined };
+    perCar.set(car[0], state);
+    state.window.push(car);
+    if (state.reference === undefined) {
+      state.reference = car;
+      continue;
+    }
+    if (car[2] - state.reference[2] <= 50) continue;
+    state.reference = car;
+    const newest = Math.max(...state.window.map((c) => c[3]));
+    state.window = state.window.filter((c) => c[3] > newest - 10_000);
+    let fastest = state.window[0] as Car;
+    for (const c of state.window) if (c[1] > fastest[1]) fastest = c;
+    out.push(fastest);
+  }
+  return out;
+}
+
+let carFile: string;
+let carExpected: string[];
+before(() => {
+  const cars = carRecords();
+  carFile = join(tempDir('cars'), 'cars.txt');
+  writeFileSync(carFile, `${cars.map(tuple4).join('\n')}\n`);
+  carExpected = topSpeeds(cars).map(tuple4);
+  // The input exercises what the test is about: evictions happen, and whole-meter distances print as x.0.
+  assert.ok(carExpected.length > 40, `${carExpected.length} firings`);
+  assert.ok(carExpected.some((line) => /,\d+\.0,/.test(line)), 'a whole-meter distance is printed');
+});
+
+test('top-speed-windowing --input at -p 1: exactly the top speeds of the plain re-implementation, in order', async () => {
+  const run = await runJob(TOP_SPEED_WINDOWING, { parallelism: 1, args: ['--input', carFile] });
+  assertFinished(run);
+  assert.deepEqual(outputLines(run.stdout), [PRINTING_TO_STDOUT, ...carExpected]);
+});
+
+test('top-speed-windowing --input at -p 4: the same results, each car on one subtask in its own order', async () => {
+  const run = await runJob(TOP_SPEED_WINDOWING, { parallelism: 4, args: ['--input', carFile] });
+  assertFinished(run);
+  const lines = outputLines(run.stdout);
+  assert.equal(lines[0], PRINTING_TO_STDOUT);
+  const printed = printedBy(lines.slice(1), undefined, 4);
+  const carOf = (value: string): string => /^\((\d+),/.exec(value)?.[1] ?? '';
+  assertOneSubtaskPerKey(printed, carOf, 'window');
+  assertSameMultiset(values(printed), carExpected, 'top speeds');
+  for (const [car, entries] of groupBy(printed, (e) => carOf(e.value))) {
+    assert.deepEqual(values(entries), carExpected.filter((line) => carOf(line) === car), `top speeds of car ${car} in order`);
+  }
+});
+
+test('top-speed-windowing --input --output at -p 2: the results go to part files', async () => {
+  const out = join(tempDir('top-speed-out'), 'out');
+  const run = await runJob(TOP_SPEED_WINDOWING, { parallelism: 2, args: ['--input', carFile, '--output', out] });
+  assertFinished(run);
+  const written = listFiles(out).flatMap((file) => readFileSync(join(out, file), 'utf8').split('\n').filter((l) => l !== ''));
+  assertSameMultiset(written, carExpected, 'part files');
+  assert.deepEqual(outputLines(run.stdout), []);
+});
+
+test('top-speed-windowing with a line that is not a car record fails the job, naming the line and the format', async () => {
+  const bad = join(tempDir('cars-bad'), 'bad.txt');
+  writeFileSync(bad, '(0,55,15.277777777777777,1424951918630)\n(0,sixty,29.1,1424951919632)\n');
+  const run = await runJob(TOP_SPEED_WINDOWING, { parallelism: 1, args: ['--input', bad] });
+  assert.equal(run.code, 1, run.stdout);
+  assert.match(run.stderr, /Cannot parse car record '\(0,sixty,29\.1,1424951919632\)': expected \(carId,speed,distance,timestamp\)/, run.stderr);
+});
+
+test('top-speed-windowing with the generator (--cars 3 --records 90 --rate 0 --seed 7): FINISHED with well-formed top speeds', async () => {
+  const run = await runJob(TOP_SPEED_WINDOWING, { parallelism: 2, args: ['--cars', '3', '--records', '90', '--rate', '0', '--seed', '7'] });
+  assertFinished(run);
+  const lines = outputLines(run.stdout);
+  assert.deepEqual(lines.slice(0, 3), ['Executing TopSpeedWindowing example with default input data set.', 'Use --input to specify file input.', PRINTING_TO_STDOUT]);
+  const printed = values(printedBy(lines.slice(3), undefined, 2));
+  // 30 records per car at around 50 km/h (about 14 m each) go well past 50 m: every car fires.
+  const cars = new Set<string>();
+  for (const value of printed) {
+    const match = /^\((\d),(\d+),(\d+\.\d+(?:E\d+)?),(\d+)\)$/.exec(value);
+    assert.ok(match !== null, `a Tuple4 of car data: ${value}`);
+    const [, car = '', speed = ''] = match;
+    cars.add(car);
+    assert.ok(Number(speed) % 5 === 0 && Number(speed) >= 0 && Number(speed) <= 100, `speed in steps of 5 within [0,100]: ${value}`);
+  }
+  assert.deepEqual([...cars].sort(), ['0', '1', '2']);
+});
+
+const SOCKET_WINDOW_WORD_COUNT = join(ROOT, 'examples', 'socket-window-word-count.ts');
+
+test('socket-window-word-count without --port: the usage on stderr, exit code 1', async () => {
+  const run = await runJob(SOCKET_WINDOW_WORD_COUNT, { args: ['--hostname', '127.0.0.1'] });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /No port specified\. Please run: socket-window-word-count\.ts --hostname <hostname> --port <port>/);
+});
+
+for (const p of [1, 2]) {
+  test(`socket-window-word-count -p ${p}: 5 s processing-time windows print 'word : count'; the counts add up to the words sent`, async () => {
+    const text = ['To be, or not to be', '  that is\tthe question  ', '', 'to be continued', 'The end the END'];
+    const expected = countWords(text, (line) => line.split(/\s+/).filter((w) => w.length > 0));
+    const sockets = new Set<Socket>();
+    // Everything at once, and the connection kept open: a source that ends would end the job before
+    // the last processing-time window fires (as in Flink). It is closed once all counts are printed.
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.write(text.map((line) => `${line}\n`).join(''));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address();
+      assert.ok(address !== null && typeof address === 'object');
+      const job = startJob(SOCKET_WINDOW_WORD_COUNT, { parallelism: p, args: ['--hostname', '127.0.0.1', '--port', String(address.port)] });
+      const WORD_COUNT_LINE = /^(\S+) : (\d+)$/;
+      const totals = (stdout: string): Map<string, number> => {
+        const sums = new Map<string, number>();
+        for (const line of outputLines(stdout)) {
+          const match = WORD_COUNT_LINE.exec(line);
+          if (match !== null) sums.set(match[1] ?? '', (sums.get(match[1] ?? '') ?? 0) + Number(match[2]));
+        }
+        return sums;
+      };
+      const reached = (stdout: string): boolean => {
+        const sums = totals(stdout);
+        return [...expected].every(([word, n]) => (sums.get(word) ?? 0) >= n);
+      };
+      await waitForOutput(job.cli, reached, 60_000, 'every word counted in the printed windows');
+      for (const socket of sockets) socket.end();
+      const run = await withDeadline(job.ended, 60_000, 'the job to finish after the server closed the connection');
+      assertFinished(run);
+      const lines = outputLines(run.stdout);
+      // Printed at parallelism 1 (no subtask prefix), each line is WordWithCount.toString().
+      for (const line of lines) assert.match(line, WORD_COUNT_LINE);
+      assert.deepEqual(new Map([...totals(run.stdout)].sort()), new Map([...expected].sort()), 'counts summed over the windows');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 }

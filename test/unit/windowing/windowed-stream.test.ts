@@ -106,3 +106,27 @@ test('rich reduce and aggregate functions are refused, as in Flink', () => {
   }
   assert.throws(() => windowed.reduce(new Sum()), /ReduceFunction of reduce can not be a RichFunction/);
 });
+
+test('window sum/min/max/minBy/maxBy: Flink field aggregations per window (the first record, or the first extreme on ties)', async () => {
+  type Car = [id: string, speed: number, distance: number];
+  const input: Car[] = [['a', 50, 1], ['a', 70, 2], ['a', 70, 3], ['a', 40, 4]];
+  const expected: Record<'sum' | 'min' | 'max' | 'minBy' | 'maxBy', Car> = {
+    sum: ['a', 230, 1],
+    min: ['a', 40, 1],
+    max: ['a', 70, 1],
+    minBy: ['a', 40, 4],
+    maxBy: ['a', 70, 2],
+  };
+  for (const [aggregation, result] of Object.entries(expected)) {
+    const env = StreamExecutionEnvironment.getExecutionEnvironment();
+    const windowed = env
+      .fromElements<Car>(...input)
+      .keyBy((c) => c[0])
+      .window(TumblingEventTimeWindows.of(10));
+    const stream = windowed[aggregation as keyof typeof expected](1);
+    const harness = await harnessFor<Car>(stream, (c) => c[0]);
+    input.forEach((car, i) => harness.process(car, i));
+    harness.watermark(9);
+    assert.deepEqual(harness.emitted, [{ value: result, timestamp: 9 }], aggregation);
+  }
+});
