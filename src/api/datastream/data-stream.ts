@@ -536,6 +536,9 @@ function dropKey<IN, OUT, W extends Window>(fn: ProcessAllWindowFunctionLike<IN,
   return Object.assign(Object.create(fn) as object, {
     process: (_key: number, ctx: Parameters<typeof fn.process>[0], elements: Iterable<IN>, out: Parameters<typeof fn.process>[2]) =>
       fn.process(ctx, elements, out),
+    clear: (ctx: Parameters<typeof fn.clear>[0]) => {
+      fn.clear(ctx);
+    },
   }) as unknown as ProcessWindowFunctionLike<IN, OUT, number, W>;
 }
 

@@ -4,12 +4,15 @@ import type { MapState } from '../state/state.js';
 import type { KeyedStateStore } from '../state/state-stores.js';
 import type { EvictorContext } from '../windowing/evictor.js';
 import type { ProcessWindowContext } from '../windowing/process-window-function.js';
+import type { PerWindowKey } from './per-window-state-store.js';
 import type { OnMergeContext, Trigger, TriggerState } from '../windowing/trigger.js';
 import type { Window } from '../windowing/window.js';
 import type { WindowAssigner, WindowAssignerContext } from '../windowing/window-assigner.js';
 import type { WindowContents } from './window-contents.js';
 import type { OneInputStreamOperator } from './stream-operator.js';
 import { MapStateDescriptor } from '../state/state-descriptor.js';
+import { clearWindowFunction } from '../windowing/process-window-function.js';
+import { PerWindowStateStore } from './per-window-state-store.js';
 import { isFire, isPurge } from '../windowing/trigger.js';
 import { MAX_TIMESTAMP } from '../windowing/window.js';
 import { isMergingAssigner } from '../windowing/window-assigner.js';
@@ -18,11 +21,15 @@ import { AbstractStreamOperator, TimestampedCollector } from './abstract-stream-
 /** The timer service of window operators in the keyed backend (and its snapshots). */
 export const WINDOW_TIMERS = 'window-timers';
 
-/** A window's contents as stored: the window itself too, so a key's windows can be listed (sessions). */
+/**
+ * A window's contents as stored: the window itself too, so a key's windows can be listed (sessions).
+ * Contents are null once a merging window was purged: the window stays known until its cleanup, so
+ * later elements still merge into it (Flink keeps it in the MergingWindowSet).
+ */
 interface StoredWindow<ACC> {
   start: number | null;
   end: number | null;
-  contents: ACC;
+  contents: ACC | null;
 }
 
 export interface WindowOperatorOptions<IN, K, ACC, OUT, W extends Window> {
@@ -54,6 +61,7 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
   private readonly keySelector: (value: IN) => K;
   private windows!: MapState<string, StoredWindow<ACC>>;
   private triggerState!: MapState<string, unknown>;
+  private perWindowState!: PerWindowStateStore;
   private timers!: InternalTimerService;
   private collector!: TimestampedCollector<OUT>;
   private readonly ctx = new WindowContext<W>(this);
@@ -80,6 +88,8 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
     if (backend === undefined) throw new Error('The window operator runs on a keyed stream only (keyBy, or windowAll).');
     this.windows = backend.getMapState(new MapStateDescriptor<string, StoredWindow<ACC>>('window-contents'));
     this.triggerState = backend.getMapState(new MapStateDescriptor<string, unknown>('window-trigger-state'));
+    const perWindow = backend.getMapState(new MapStateDescriptor<PerWindowKey, unknown>('window-function-state'));
+    this.perWindowState = new PerWindowStateStore(perWindow, () => this.ctx.window().stateKey());
     this.timers = backend.getInternalTimerService(WINDOW_TIMERS, this);
   }
 
@@ -94,19 +104,20 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
     let skipped = true;
     for (const assignedWindow of assigned) {
       const window = isMergingAssigner(this.assigner) ? this.addMergingWindow(key, assignedWindow) : assignedWindow;
-      // Late windows are skipped; a merged session that the watermark passed is retired (its timers gone).
+      // Late windows are skipped. Only a new session that merged with nothing can be late (any
+      // window kept has its cleanup ahead of the watermark); Flink retires it from the merging set.
       if (this.isWindowLate(window)) {
-        if (isMergingAssigner(this.assigner)) this.clearAllState(key, window);
+        if (isMergingAssigner(this.assigner)) this.windows.remove(window.stateKey());
         continue;
       }
       skipped = false;
       const stored = this.windows.get(window.stateKey());
-      const contents = this.contentsFn.add(stored?.contents, value, timestamp);
+      const contents = this.contentsFn.add(stored?.contents ?? undefined, value, timestamp);
       this.putContents(window, contents);
       this.ctx.bind(key, window);
       const result = this.trigger.onElement(value, timestamp, window, this.ctx);
       if (isFire(result)) this.emitWindow(key, window);
-      if (isPurge(result)) this.windows.remove(window.stateKey());
+      if (isPurge(result)) this.purge(window);
       this.registerCleanupTimer(window);
     }
     // Flink's rule: dropped only if every window was late and the element itself is beyond lateness.
@@ -145,7 +156,13 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
 
   private afterTimer(key: K, window: W, result: ReturnType<Trigger<IN, W>['onEventTime']>): void {
     if (isFire(result)) this.emitWindow(key, window);
-    if (isPurge(result)) this.windows.remove(window.stateKey());
+    if (isPurge(result)) this.purge(window);
+  }
+
+  /** Drops the contents; a merging window stays known (empty) so later elements merge into it. */
+  private purge(window: W): void {
+    if (isMergingAssigner(this.assigner)) this.putContents(window, null);
+    else this.windows.remove(window.stateKey());
   }
 
   /**
@@ -166,8 +183,9 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
       for (const w of merged) {
         const stored = this.windows.get(w.stateKey());
         if (stored === undefined) continue;
-        contents = contents === undefined ? stored.contents : this.contentsFn.merge(contents, stored.contents);
         mergedTriggerStates.push(w);
+        if (stored.contents === null) continue;
+        contents = contents === undefined ? stored.contents : this.contentsFn.merge(contents, stored.contents);
       }
       // Clear the merged windows' triggers and cleanup timers first: their state moves to `cover`.
       const triggerValues = new Map<string, unknown[]>();
@@ -178,7 +196,7 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
         this.deleteCleanupTimer(w);
         this.windows.remove(w.stateKey());
       }
-      if (contents !== undefined) this.putContents(cover, contents);
+      this.putContents(cover, contents ?? null);
       this.ctx.bind(key, cover);
       this.ctx.mergedTriggerValues = triggerValues;
       this.trigger.onMerge(cover, this.ctx);
@@ -195,25 +213,29 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
     return found;
   }
 
-  private putContents(window: W, contents: ACC): void {
+  private putContents(window: W, contents: ACC | null): void {
     const w = window as unknown as { start?: number; end?: number };
     this.windows.put(window.stateKey(), { start: w.start ?? null, end: w.end ?? null, contents });
   }
 
   private emitWindow(key: K, window: W): void {
     const stored = this.windows.get(window.stateKey());
-    if (stored === undefined) return;
+    if (stored === undefined || stored.contents === null) return;
     this.collector.timestamp = window.maxTimestamp();
     this.ctx.bind(key, window);
     const kept = this.contentsFn.emit(key, window, stored.contents, this.ctx, this.collector);
     if (kept !== stored.contents) this.putContents(window, kept);
   }
 
+  /** The window's cleanup: contents, trigger, then the function's `clear` and its per-window state (Flink's clearAllState). */
   private clearAllState(key: K, window: W): void {
     this.windows.remove(window.stateKey());
     this.ctx.bind(key, window);
     this.trigger.clear(window, this.ctx);
     for (const [name] of this.triggerStatesOf(window)) this.triggerState.remove(`${window.stateKey()}|${name}`);
+    clearWindowFunction(this.userFunction, this.ctx);
+    // Unlike Flink, state the function forgot to clear does not outlive its window.
+    this.perWindowState.clearWindow(window.stateKey());
   }
 
   /** When the window's state goes: maxTimestamp + allowed lateness in event time, its end in processing time. */
@@ -258,6 +280,10 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
   }
   timerService(): InternalTimerService {
     return this.timers;
+  }
+  windowStateStore(): PerWindowStateStore {
+    if (isMergingAssigner(this.assigner)) throw new Error('Per-window state is not allowed when using merging windows.');
+    return this.perWindowState;
   }
   triggerStateMap(): MapState<string, unknown> {
     return this.triggerState;
@@ -329,6 +355,9 @@ class WindowContext<W extends Window> implements OnMergeContext, ProcessWindowCo
     const own = this.getPartitionedState<T>(name);
     const all = own.value() === null ? values : [own.value() as T, ...values];
     if (all.length > 0) own.update(all.reduce((a, b) => combine(a, b)));
+  }
+  windowState(): KeyedStateStore {
+    return this.operator.windowStateStore();
   }
   globalState(): KeyedStateStore {
     return this.operator.keyedStore();
