@@ -70,3 +70,48 @@ for (const mode of ['union', 'connect']) {
     assertSameMultiset(values(printedBy(outputLines(held.stdout), undefined, 2)), ['a@1000 MAX', 'b@2000 MAX'], 'without idleness');
   });
 }
+
+test('-p 4: idle source subtasks do not hold back event-time windows with withIdleness, and do without', async () => {
+  const idle = await runJob(JOB, { parallelism: 4, args: ['--mode', 'idle-windows'] });
+  assertFinished(idle);
+  // Subtask 0's batch tops at 2500, so the monotonous watermark 2499 closes [0,2000) while the
+  // source is still running; [2000,4000) waits for the end.
+  assertSameMultiset(
+    values(printedBy(outputLines(idle.stdout), undefined, 4)),
+    ['a [0,2000) 2 @2499', 'b [0,2000) 1 @2499', 'b [2000,4000) 1 @MAX'],
+    'with idleness',
+  );
+
+  const held = await runJob(JOB, { parallelism: 4, args: ['--mode', 'idle-windows', '--no-idleness'] });
+  assertFinished(held);
+  assertSameMultiset(
+    values(printedBy(outputLines(held.stdout), undefined, 4)),
+    ['a [0,2000) 2 @MAX', 'b [0,2000) 1 @MAX', 'b [2000,4000) 1 @MAX'],
+    'without idleness',
+  );
+});
+
+test('-p 2: processing-time tumbling and sliding windows count every element, in aligned windows of their size', async () => {
+  const run = await runJob(JOB, { parallelism: 2, args: ['--mode', 'processing-windows'] });
+  assertFinished(run);
+  // Which window an element lands in depends on the clock; totals and shapes do not.
+  const sent: Record<string, number> = { a: 4, b: 3, c: 1 };
+  const shapes = { tumbling: { size: 300, windowsPerElement: 1 }, sliding: { size: 600, windowsPerElement: 2 } };
+  const lines = values(printedBy(outputLines(run.stdout), undefined, 2));
+  for (const [kind, { size, windowsPerElement }] of Object.entries(shapes)) {
+    const totals: Record<string, number> = {};
+    const seen = new Set<string>();
+    for (const line of lines.filter((l) => l.startsWith(`${kind} `))) {
+      const match = /^\w+ (\w) \[(-?\d+),(-?\d+)\) (\d+)$/.exec(line);
+      assert.ok(match, `${kind} line format: ${line}`);
+      const [, key, start, end, count] = match as unknown as [string, string, string, string, string];
+      assert.equal(Number(end) - Number(start), size, `${kind} window size: ${line}`);
+      assert.equal(Number(start) % 300, 0, `${kind} window start aligned to the slide: ${line}`);
+      assert.ok(!seen.has(`${key} ${start}`), `${kind} window fired once: ${line}`);
+      seen.add(`${key} ${start}`);
+      totals[key] = (totals[key] ?? 0) + Number(count);
+    }
+    const expected = Object.fromEntries(Object.entries(sent).map(([k, n]) => [k, n * windowsPerElement]));
+    assert.deepEqual(totals, expected, `${kind}: every element counted in each of its windows`);
+  }
+});
