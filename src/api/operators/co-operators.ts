@@ -9,7 +9,7 @@ import { AbstractStreamOperator, TimestampedCollector, emitReturned } from './ab
  * Two-input operators take the minimum of both inputs' watermarks, as Flink's do; until both
  * inputs have sent one, the smaller is -Infinity and nothing is forwarded.
  */
-abstract class AbstractTwoInputOperator<IN1, IN2, OUT>
+export abstract class AbstractTwoInputOperator<IN1, IN2, OUT>
   extends AbstractStreamOperator<OUT>
   implements TwoInputStreamOperator<IN1, IN2>
 {
