@@ -102,6 +102,10 @@ export class JoinedStreamsWithWindow<T1, T2, KEY, W extends Window> {
    * or `fn(first, second, out)` emits any number (FlatJoinFunction). Results carry the window's
    * maxTimestamp.
    */
+  // Two overloads, not one union: a lambda's parameters get their types only from a single signature.
+  apply<OUT>(fn: JoinFunction<T1, T2, OUT>): SingleOutputStreamOperator<OUT>;
+  // eslint-disable-next-line @typescript-eslint/unified-signatures
+  apply<OUT>(fn: FlatJoinFunction<T1, T2, OUT>): SingleOutputStreamOperator<OUT>;
   apply<OUT>(fn: JoinFunction<T1, T2, OUT> | FlatJoinFunction<T1, T2, OUT>): SingleOutputStreamOperator<OUT> {
     const join = new JoinCoGroupFunction<T1, T2, OUT>(checkFunction(fn, 'apply', 'join', 'JoinFunction or FlatJoinFunction'));
     const coGrouped = new CoGroupedStreams(this.input1, this.input2)

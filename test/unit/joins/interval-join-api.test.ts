@@ -26,7 +26,7 @@ test('intervalJoin().between().process() adds a keyed two-input Interval Join op
     .upperBoundExclusive()
     .process((o, p, _ctx, out) => out.collect(`${o.id}:${p.ts}`));
   assert.equal(result.getName(), 'Interval Join');
-  const t = result.getTransformation() as TwoInputTransformation<Order, Payment, string>;
+  const t = result.getTransformation() as unknown as TwoInputTransformation<Order, Payment, string>;
   assert.equal(t.kind, 'twoInput');
   assert.equal(t.keySelector1?.({ id: 'x', ts: 0 }), 'x');
   assert.equal(t.keySelector2?.({ orderId: 'y', ts: 0 }), 'y');

@@ -5,7 +5,7 @@ import type { Collector } from '../../../src/api/common/records.js';
 import type { OneInputStreamOperator } from '../../../src/api/operators/stream-operator.js';
 import type { TaggedUnion } from '../../../src/api/operators/co-group-window-function.js';
 import type { OneInputTransformation, Transformation, UnionTransformation } from '../../../src/api/transformations/transformation.js';
-import type { DataStream, SingleOutputStreamOperator } from '../../../src/api/index.js';
+import type { DataStream } from '../../../src/api/index.js';
 import { CoGroupWindowFunction, JoinCoGroupFunction, tagFirst, tagSecond, unionKeySelector } from '../../../src/api/operators/co-group-window-function.js';
 import {
   CountTrigger,
@@ -53,7 +53,7 @@ test('JoinCoGroupFunction: the cross product per key and window (first input out
     ['tom', 20],
     ['tom', 30],
   ];
-  const join = new JoinCoGroupFunction<Grade, Salary, string>((g, s) => `${g[1]}/${s[1]}`);
+  const join = new JoinCoGroupFunction<Grade, Salary, string>((g: Grade, s: Salary) => `${g[1]}/${s[1]}`);
   const { out, items } = collect<string>();
   join.coGroup(grades, salaries, out);
   join.coGroup(grades, [], out);
@@ -69,7 +69,7 @@ test('join functions: a lambda or object returning one result, or taking a colle
     new JoinCoGroupFunction<Grade, Salary, unknown>(fn).coGroup(g, s, out);
     return items;
   };
-  assert.deepEqual(run((a, b) => [a[0], a[1], b[1]]), [['tom', 4, 9]]);
+  assert.deepEqual(run((a: Grade, b: Salary) => [a[0], a[1], b[1]]), [['tom', 4, 9]]);
   assert.deepEqual(run({ join: (a: Grade, b: Salary) => a[1] + b[1] }), [13]);
   assert.deepEqual(
     run((a: Grade, b: Salary, out: Collector<unknown>) => {
@@ -125,7 +125,7 @@ test('rich join and coGroup functions get their runtime context, open and close 
 });
 
 /** The window operator the API put in the graph, driven as a task would, fed tagged elements. */
-async function harnessOf(result: SingleOutputStreamOperator<unknown>): Promise<OneInputHarness<Tagged>> {
+async function harnessOf(result: { getTransformation(): unknown }): Promise<OneInputHarness<Tagged>> {
   const t = result.getTransformation() as OneInputTransformation<Tagged, unknown>;
   const clock = new ManualProcessingTime(0);
   const harness = new OneInputHarness<Tagged>(t.operatorFactory.create() as OneInputStreamOperator<Tagged>, t.keySelector, newBackend(clock), clock);
@@ -144,8 +144,8 @@ test('join(...).window(tumbling) builds tag maps at the inputs\' parallelism, th
     .window(TumblingEventTimeWindows.of(1000))
     .apply((g, s) => [g[0], g[1], s[1]]);
   assert.equal(result.getName(), 'Window(Join)');
-  const windowT = result.getTransformation() as OneInputTransformation<Tagged, unknown>;
-  const union = (windowT.input.getInputs()[0] ?? windowT.input) as UnionTransformation<Tagged>;
+  const windowT = result.getTransformation() as unknown as OneInputTransformation<Tagged, unknown>;
+  const union = (windowT.input.getInputs()[0] ?? windowT.input) as unknown as UnionTransformation<Tagged>;
   assert.equal(union.kind, 'union');
   const maps = union.inputs as Transformation[];
   assert.deepEqual(
@@ -156,7 +156,7 @@ test('join(...).window(tumbling) builds tag maps at the inputs\' parallelism, th
     ],
   );
 
-  const h = await harnessOf(result as SingleOutputStreamOperator<unknown>);
+  const h = await harnessOf(result);
   const grade = (name: string, g: number, ts: number): void => h.process(tagFirst([name, g]), ts);
   const salary = (name: string, s: number, ts: number): void => h.process(tagSecond([name, s]), ts);
   grade('tom', 1, 100);
@@ -190,7 +190,7 @@ test('coGroup(...).window(sliding) calls the function per key and window with bo
       out.collect(`${g[0]?.[0] ?? s[0]?.[0] ?? '?'} g=${g.map((x) => x[1]).join(',')} s=${s.map((x) => x[1]).join(',')}`);
     });
   assert.equal(result.getName(), 'Window(CoGroup)');
-  const h = await harnessOf(result as SingleOutputStreamOperator<unknown>);
+  const h = await harnessOf(result);
   h.process(tagFirst(['tom', 1]), 200);
   h.process(tagSecond(['tom', 10]), 700);
   h.process(tagSecond(['bob', 20]), 100);
@@ -212,7 +212,7 @@ test('trigger, evictor and allowed lateness reach the window operator', async ()
     .trigger(CountTrigger.of(2))
     .allowedLateness(0)
     .apply((g, s) => `${g[1]}-${s[1]}`);
-  const h = await harnessOf(result as SingleOutputStreamOperator<unknown>);
+  const h = await harnessOf(result);
   h.process(tagFirst(['tom', 1]), 10);
   h.process(tagSecond(['tom', 2]), 20);
   assert.deepEqual(h.emitted.map((e) => e.value), ['1-2']);
