@@ -11,7 +11,7 @@ import { CoGroupWindowFunction, tagFirst, tagSecond, unionKeySelector } from '..
 
 /**
  * `first.coGroup(second).where(k1).equalTo(k2).window(assigner).apply(fn)` (Flink's
- * CoGroupedStreams). Built as Flink builds it: each input tagged with its side, the two unioned,
+ * CoGroupedStreams). Built as Flink builds it: each element tagged with its side on one stream,
  * keyed by the side's key and cut into windows by the existing window operator; per key and
  * window the CoGroupFunction gets both sides' elements. Each step is its own class, so a step
  * cannot be skipped in TypeScript; in plain JavaScript a skipped step fails with a message.
@@ -109,12 +109,12 @@ export class CoGroupedStreamsWithWindow<T1, T2, KEY, W extends Window> {
 
   /** @internal Joins go through here with their own operator name. */
   applyWindowFunction<OUT>(fn: CoGroupWindowFunction<T1, T2, OUT, KEY, W>, name: string): SingleOutputStreamOperator<OUT> {
-    const { input1, input2 } = this;
-    // As in Flink, the taggers run at their input's parallelism, so they chain to it.
-    const tagged1 = input1.map((value: T1) => tagFirst<T1, T2>(value)).name('Map').setParallelism(input1.getParallelism());
-    const tagged2 = input2.map((value: T2) => tagSecond<T1, T2>(value)).name('Map').setParallelism(input2.getParallelism());
-    const windowed = tagged1
-      .union(tagged2)
+    // Flink tags each input with its own map and unions them. Here the two inputs meet in one
+    // two-input tagger instead: a task whose single input unions several upstream vertices takes
+    // each vertex's watermark on its own (stream-task.ts), so one input running ahead would make
+    // the other's elements late. A two-input operator holds the minimum of both, as Flink's union does.
+    const tagged = this.input1.connect(this.input2).map<TaggedUnion<T1, T2>>({ map1: tagFirst, map2: tagSecond }).name('Co-Map');
+    const windowed = tagged
       .keyBy(unionKeySelector(this.keySelector1, this.keySelector2))
       .window(this.assigner)
       .allowedLateness(this.lateness);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Collector } from '../../../src/api/common/records.js';
 import type { OneInputStreamOperator } from '../../../src/api/operators/stream-operator.js';
 import type { TaggedUnion } from '../../../src/api/operators/co-group-window-function.js';
-import type { OneInputTransformation, Transformation, UnionTransformation } from '../../../src/api/transformations/transformation.js';
+import type { OneInputTransformation, TwoInputTransformation } from '../../../src/api/transformations/transformation.js';
 import type { DataStream } from '../../../src/api/index.js';
 import { CoGroupWindowFunction, JoinCoGroupFunction, tagFirst, tagSecond, unionKeySelector } from '../../../src/api/operators/co-group-window-function.js';
 import {
@@ -133,7 +133,7 @@ async function harnessOf(result: { getTransformation(): unknown }): Promise<OneI
   return harness;
 }
 
-test('join(...).window(tumbling) builds tag maps at the inputs\' parallelism, their union keyed by name, and the window operator', async () => {
+test('join(...).window(tumbling) builds one tagger of both inputs, keyed by name, and the window operator', async () => {
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   const grades = env.fromElements<Grade>(['tom', 1]);
   const salaries = env.fromElements<Salary>(['tom', 2]).map((s) => s).setParallelism(3);
@@ -145,16 +145,11 @@ test('join(...).window(tumbling) builds tag maps at the inputs\' parallelism, th
     .apply((g, s) => [g[0], g[1], s[1]]);
   assert.equal(result.getName(), 'Window(Join)');
   const windowT = result.getTransformation() as unknown as OneInputTransformation<Tagged, unknown>;
-  const union = (windowT.input.getInputs()[0] ?? windowT.input) as unknown as UnionTransformation<Tagged>;
-  assert.equal(union.kind, 'union');
-  const maps = union.inputs as Transformation[];
-  assert.deepEqual(
-    maps.map((m) => [m.name, m.parallelism]),
-    [
-      ['Map', grades.getParallelism()],
-      ['Map', 3],
-    ],
-  );
+  const tagger = (windowT.input.getInputs()[0] ?? windowT.input) as unknown as TwoInputTransformation<Grade, Salary, Tagged>;
+  assert.equal(tagger.kind, 'twoInput');
+  assert.equal(tagger.name, 'Co-Map');
+  assert.deepEqual([tagger.input1, tagger.input2], [grades.getTransformation(), salaries.getTransformation()]);
+  assert.equal(windowT.keySelector?.(tagFirst(['tom', 1])), 'tom');
 
   const h = await harnessOf(result);
   const grade = (name: string, g: number, ts: number): void => h.process(tagFirst([name, g]), ts);
