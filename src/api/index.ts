@@ -21,6 +21,12 @@ export {
   WindowedStream,
   AllWindowedStream,
 } from './datastream/data-stream.js';
+export { JoinedStreams, JoinedStreamsWhere, JoinedStreamsEqualTo, JoinedStreamsWithWindow } from './datastream/joined-streams.js';
+export { CoGroupedStreams, CoGroupedStreamsWhere, CoGroupedStreamsEqualTo, CoGroupedStreamsWithWindow } from './datastream/co-grouped-streams.js';
+export { IntervalJoin, IntervalJoined } from './datastream/interval-join.js';
+export type { TaggedUnion } from './operators/co-group-window-function.js';
+export { RichJoinFunction, RichFlatJoinFunction, RichCoGroupFunction, ProcessJoinFunction } from './functions/join-functions.js';
+export type { JoinFunction, FlatJoinFunction, CoGroupFunction, ProcessJoinContext, ProcessJoinFunctionLike } from './functions/join-functions.js';
 export type { Window } from './windowing/window.js';
 export { TimeWindow } from './windowing/time-window.js';
 export { GlobalWindow } from './windowing/global-window.js';

@@ -66,6 +66,9 @@ import { GlobalWindows } from '../windowing/global-windows.js';
 import { CountEvictor } from '../windowing/count-evictor.js';
 import { CountTrigger } from '../windowing/count-trigger.js';
 import { PurgingTrigger } from '../windowing/purging-trigger.js';
+import { CoGroupedStreams } from './co-grouped-streams.js';
+import { JoinedStreams } from './joined-streams.js';
+import { IntervalJoin, checkKeyed } from './interval-join.js';
 
 /**
  * The DataStream API classes. They live in one module because they refer to each other in both
@@ -134,6 +137,14 @@ export class DataStream<T> {
   }
   connect<R>(other: DataStream<R>): ConnectedStreams<T, R> {
     return new ConnectedStreams(this.environment, this, other);
+  }
+  /** A window join with `other`: `.where(k1).equalTo(k2).window(assigner).apply(joinFunction)`. */
+  join<T2>(other: DataStream<T2>): JoinedStreams<T, T2> {
+    return new JoinedStreams(this, other);
+  }
+  /** A windowed coGroup with `other`: `.where(k1).equalTo(k2).window(assigner).apply(coGroupFunction)`. */
+  coGroup<T2>(other: DataStream<T2>): CoGroupedStreams<T, T2> {
+    return new CoGroupedStreams(this, other);
   }
 
   rebalance(): DataStream<T> {
@@ -380,6 +391,12 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return windowed.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
   }
 
+  /** An interval join with another keyed stream: `.between(lowerMs, upperMs).process(processJoinFunction)`. */
+  intervalJoin<T2>(other: KeyedStream<T2, K>): IntervalJoin<T, T2, K> {
+    checkKeyed(other);
+    return new IntervalJoin(this, other);
+  }
+
   /** Adds a keyed one-input operator (for the windowed streams). */
   transformKeyed<R>(name: string, factory: StreamOperatorFactory): SingleOutputStreamOperator<R> {
     return this.transform(name, factory, this.keySelector);
@@ -571,7 +588,8 @@ export class ConnectedStreams<IN1, IN2> {
     return this.transform('Co-Process', new SimpleOperatorFactory(() => new CoProcessOperator(fn)));
   }
 
-  private transform<R>(name: string, factory: StreamOperatorFactory): SingleOutputStreamOperator<R> {
+  /** Adds a two-input operator; keyed inputs give it their key selectors (Flink's ConnectedStreams.transform). */
+  transform<R>(name: string, factory: StreamOperatorFactory): SingleOutputStreamOperator<R> {
     const k1 = this.first instanceof KeyedStream ? (this.first as KeyedStream<IN1, unknown>).getKeySelector() : undefined;
     const k2 = this.second instanceof KeyedStream ? (this.second as KeyedStream<IN2, unknown>).getKeySelector() : undefined;
     const t = new TwoInputTransformation<IN1, IN2, R>(
