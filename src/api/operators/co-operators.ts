@@ -2,34 +2,61 @@ import type { OutputTag } from '../common/output-tag.js';
 import type { CoFlatMapFunction, CoMapFunction } from '../functions/function-types.js';
 import type { CoProcessFunction, ProcessContext, TimerService } from '../functions/process-function.js';
 import type { TwoInputStreamOperator } from './stream-operator.js';
+import type { WatermarkStatus } from '../common/watermark-status.js';
 import { NO_TIMESTAMP } from '../common/records.js';
 import { AbstractStreamOperator, TimestampedCollector, emitReturned } from './abstract-stream-operator.js';
 
 /**
  * Two-input operators take the minimum of both inputs' watermarks, as Flink's do; until both
- * inputs have sent one, the smaller is -Infinity and nothing is forwarded.
+ * inputs have sent one, the smaller is -Infinity and nothing is forwarded. An IDLE input is left
+ * out of the minimum (Flink's CombinedWatermarkStatus), so a quiet side — a rule stream, a
+ * dimension table — does not stall event time; the operator itself is IDLE only when both are.
  */
-abstract class AbstractTwoInputOperator<IN1, IN2, OUT>
+export abstract class AbstractTwoInputOperator<IN1, IN2, OUT>
   extends AbstractStreamOperator<OUT>
   implements TwoInputStreamOperator<IN1, IN2>
 {
-  private watermark1 = Number.NEGATIVE_INFINITY;
-  private watermark2 = Number.NEGATIVE_INFINITY;
+  private readonly inputWatermarks = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  private readonly inputIdle = [false, false];
 
   abstract processElement1(value: IN1, timestamp: number): void;
   abstract processElement2(value: IN2, timestamp: number): void;
 
   processWatermark1(watermark: number): void {
-    this.watermark1 = watermark;
+    this.inputWatermarks[0] = watermark;
     this.advance();
   }
   processWatermark2(watermark: number): void {
-    this.watermark2 = watermark;
+    this.inputWatermarks[1] = watermark;
     this.advance();
   }
+  processWatermarkStatus1(status: WatermarkStatus): void {
+    this.updateStatus(0, status);
+  }
+  processWatermarkStatus2(status: WatermarkStatus): void {
+    this.updateStatus(1, status);
+  }
+
+  private updateStatus(input: 0 | 1, status: WatermarkStatus): void {
+    const wasIdle = this.allIdle();
+    this.inputIdle[input] = status === 'IDLE';
+    this.advance();
+    const idle = this.allIdle();
+    if (idle !== wasIdle) super.processWatermarkStatus(idle ? 'IDLE' : 'ACTIVE');
+  }
+  private allIdle(): boolean {
+    return this.inputIdle[0] === true && this.inputIdle[1] === true;
+  }
   private advance(): void {
-    const combined = Math.min(this.watermark1, this.watermark2);
-    if (combined > this.currentWatermark) super.processWatermark(combined);
+    let combined = Number.POSITIVE_INFINITY;
+    let anyActive = false;
+    for (let i = 0; i < 2; i++) {
+      if (this.inputIdle[i]) continue;
+      anyActive = true;
+      combined = Math.min(combined, this.inputWatermarks[i] as number);
+    }
+    // All idle: nothing may advance the clock until an input is active again.
+    if (anyActive && combined > this.currentWatermark) this.processWatermark(combined);
   }
 }
 

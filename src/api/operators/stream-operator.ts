@@ -70,6 +70,9 @@ export interface TwoInputStreamOperator<IN1, IN2> extends StreamOperator {
   processElement2(value: IN2, timestamp: number): void;
   processWatermark1(watermark: number): void;
   processWatermark2(watermark: number): void;
+  /** One input went idle or active again; an idle input does not hold the combined watermark back. */
+  processWatermarkStatus1?(status: WatermarkStatus): void;
+  processWatermarkStatus2?(status: WatermarkStatus): void;
 }
 
 /** Builds a fresh operator for each subtask; the StreamGraph stores these, not instances. */

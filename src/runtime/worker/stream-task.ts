@@ -12,6 +12,8 @@ import { NO_TIMESTAMP } from '../../api/common/records.js';
 import { serializeError } from '../../core/errors.js';
 import { ResultPartition } from '../network/result-partition.js';
 import { InputGate } from '../network/input-gate.js';
+import { StatusWatermarkValve } from '../network/status-watermark-valve.js';
+import type { ValveOutput } from '../network/status-watermark-valve.js';
 import { LocalInputChannel } from '../network/local-input-channel.js';
 import { FloatingBufferPool, RemoteInputChannel } from '../network/remote-input-channel.js';
 import { addressKey } from '../network/network-messages.js';
@@ -281,6 +283,30 @@ export class StreamTask {
     const twoInputs = inputs.length === 2;
     const endedData = inputs.map(() => false);
     const inputWatermarks = inputs.map(() => Number.NEGATIVE_INFINITY);
+    // Each gate's valve combined its channels; an input fed by several gates (a union of
+    // different producers) combines its gates the same way, so the operator sees one monotonic,
+    // idleness-aware watermark per input.
+    const inputValves = inputs.map((gates) => {
+      const valve = new StatusWatermarkValve();
+      for (let g = 0; g < gates.length; g++) valve.addChannel();
+      return valve;
+    });
+    const forward = (i: number, outputs: readonly ValveOutput[]): void => {
+      for (const output of outputs) {
+        if (output.kind === 'watermark') {
+          inputWatermarks[i] = output.watermark;
+          this.metrics.currentInputWatermark = Math.min(...inputWatermarks);
+          if (!twoInputs) (head as OneInputStreamOperator<unknown>).processWatermark(output.watermark);
+          else if (i === 0) (head as TwoInputStreamOperator<unknown, unknown>).processWatermark1(output.watermark);
+          else (head as TwoInputStreamOperator<unknown, unknown>).processWatermark2(output.watermark);
+        } else {
+          const status = output.idle ? 'IDLE' : 'ACTIVE';
+          if (!twoInputs) (head as OneInputStreamOperator<unknown>).processWatermarkStatus?.(status);
+          else if (i === 0) (head as TwoInputStreamOperator<unknown, unknown>).processWatermarkStatus1?.(status);
+          else (head as TwoInputStreamOperator<unknown, unknown>).processWatermarkStatus2?.(status);
+        }
+      }
+    };
     for (;;) {
       this.checkCanceled();
       if (this.mailbox.hasMail()) {
@@ -294,7 +320,9 @@ export class StreamTask {
       }
       let progressed = false;
       for (let i = 0; i < inputs.length; i++) {
-        for (const gate of inputs[i] as InputGate[]) {
+        const gates = inputs[i] as InputGate[];
+        for (let g = 0; g < gates.length; g++) {
+          const gate = gates[g] as InputGate;
           const event = gate.pollNext();
           if (event === undefined) continue;
           progressed = true;
@@ -304,19 +332,10 @@ export class StreamTask {
                 this.processBuffer(event.buffer, head, i, twoInputs);
                 break;
               case 'watermark':
-                inputWatermarks[i] = event.watermark;
-                this.metrics.currentInputWatermark = Math.min(...inputWatermarks);
-                if (!twoInputs) (head as OneInputStreamOperator<unknown>).processWatermark(event.watermark);
-                else if (i === 0) (head as TwoInputStreamOperator<unknown, unknown>).processWatermark1(event.watermark);
-                else (head as TwoInputStreamOperator<unknown, unknown>).processWatermark2(event.watermark);
+                forward(i, (inputValves[i] as StatusWatermarkValve).inputWatermark(g, event.watermark));
                 break;
               case 'watermarkStatus':
-                // The gate's valve has combined its channels. With several gates or two inputs the
-                // operator would have to combine statuses itself, which it does not yet: there the
-                // status stops here (an idle input then still holds watermarks back, as before).
-                if (!twoInputs && inputs.length === 1 && (inputs[0] as InputGate[]).length === 1) {
-                  (head as OneInputStreamOperator<unknown>).processWatermarkStatus?.(event.idle ? 'IDLE' : 'ACTIVE');
-                }
+                forward(i, (inputValves[i] as StatusWatermarkValve).inputWatermarkStatus(g, event.idle));
                 break;
               case 'barrier':
                 await this.barrierHandler?.processBarrier(event.barrier, gate, event.channel);

@@ -57,3 +57,16 @@ test('-p 2: an idle source subtask does not hold back the watermark with withIdl
   assertFinished(held);
   assertSameMultiset(values(printedBy(outputLines(held.stdout), undefined, 2)), ['a@1000 MAX', 'b@2000 MAX'], 'without idleness');
 });
+
+for (const mode of ['union', 'connect']) {
+  test(`-p 2, ${mode} of two sources: the consumer waits for both inputs' watermarks, and not for an idle one`, async () => {
+    const idle = await runJob(JOB, { parallelism: 2, args: ['--mode', mode] });
+    assertFinished(idle);
+    assertSameMultiset(values(printedBy(outputLines(idle.stdout), undefined, 2)), ['a@1000 1999', 'b@2000 MAX'], 'with idleness');
+
+    // Without idleness the quiet input holds event time back until its end-of-input MAX watermark.
+    const held = await runJob(JOB, { parallelism: 2, args: ['--mode', mode, '--no-idleness'] });
+    assertFinished(held);
+    assertSameMultiset(values(printedBy(outputLines(held.stdout), undefined, 2)), ['a@1000 MAX', 'b@2000 MAX'], 'without idleness');
+  });
+}
