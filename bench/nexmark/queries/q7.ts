@@ -1,5 +1,5 @@
 import type { AggregateFunction, DataStream } from 'flink-ts';
-import type { Bid, NexmarkEvent } from '../model.js';
+import type { NexmarkEvent } from '../model.js';
 import { Time, TimeWindow, TumblingEventTimeWindows } from 'flink-ts';
 import { bids } from './bids.js';
 
@@ -13,7 +13,22 @@ interface JoinSide {
   /** The start of the window the element belongs to: the join key. */
   readonly window: number;
   readonly max: number;
-  readonly bid: Bid | null;
+  readonly bid: Q7Result | null;
+}
+
+/** q7's row: the bid's columns the query selects. */
+export interface Q7Result {
+  readonly auction: number;
+  readonly price: number;
+  readonly bidder: number;
+  readonly dateTime: number;
+  readonly extra: string;
+}
+
+/** The columns of the max side. */
+interface AuctionPrice {
+  readonly auction: number;
+  readonly price: number;
 }
 
 /**
@@ -25,9 +40,12 @@ interface JoinSide {
  * keyed by window and windowed. The join's state keeps the max-side values as one maximum and, of
  * the bids, only those at the highest price seen so far: a cheaper bid can never equal the max.
  */
-export function q7(events: DataStream<NexmarkEvent>): DataStream<Bid> {
+export function q7(events: DataStream<NexmarkEvent>): DataStream<Q7Result> {
   const bidStream = bids(events);
+  // Each side sends only the columns it needs over the network, as Flink's plan for the SQL does.
   const maxPerAuction = bidStream
+    .map((b): AuctionPrice => ({ auction: b.auction, price: b.price }))
+    .name('q7-project-max')
     .keyBy((b) => b.auction)
     .window(TumblingEventTimeWindows.of(Q7_WINDOW_SIZE))
     .aggregate<{ max: number }, number, JoinSide>(new MaxPrice(), (_auction: number, ctx, maxes: Iterable<number>, out) => {
@@ -35,23 +53,29 @@ export function q7(events: DataStream<NexmarkEvent>): DataStream<Bid> {
     })
     .name('q7-max');
   const taggedBids = bidStream
-    .map((bid): JoinSide => ({ window: TimeWindow.getWindowStartWithOffset(bid.dateTime, 0, Q7_WINDOW_SIZE), max: -1, bid }))
+    .map(
+      (b): JoinSide => ({
+        window: TimeWindow.getWindowStartWithOffset(b.dateTime, 0, Q7_WINDOW_SIZE),
+        max: -1,
+        bid: { auction: b.auction, price: b.price, bidder: b.bidder, dateTime: b.dateTime, extra: b.extra },
+      }),
+    )
     .name('q7-tag-bid');
   return maxPerAuction
     .union(taggedBids)
     .keyBy((side: JoinSide) => side.window)
     .window(TumblingEventTimeWindows.of(Q7_WINDOW_SIZE))
-    .aggregate<JoinState, Bid[], Bid>(new JoinOnMaxPrice(), (_key: number, _ctx, matches: Iterable<Bid[]>, out) => {
+    .aggregate<JoinState, Q7Result[], Q7Result>(new JoinOnMaxPrice(), (_key: number, _ctx, matches: Iterable<Q7Result[]>, out) => {
       for (const list of matches) for (const bid of list) out.collect(bid);
     })
     .name('q7-join');
 }
 
-class MaxPrice implements AggregateFunction<Bid, { max: number }, number> {
+class MaxPrice implements AggregateFunction<AuctionPrice, { max: number }, number> {
   createAccumulator(): { max: number } {
     return { max: -1 };
   }
-  add(bid: Bid, acc: { max: number }): { max: number } {
+  add(bid: AuctionPrice, acc: { max: number }): { max: number } {
     if (bid.price > acc.max) acc.max = bid.price;
     return acc;
   }
@@ -68,10 +92,10 @@ interface JoinState {
   max: number;
   /** The price of `bids`: the highest bid price seen so far. */
   bidPrice: number;
-  bids: Bid[];
+  bids: Q7Result[];
 }
 
-class JoinOnMaxPrice implements AggregateFunction<JoinSide, JoinState, Bid[]> {
+class JoinOnMaxPrice implements AggregateFunction<JoinSide, JoinState, Q7Result[]> {
   createAccumulator(): JoinState {
     return { max: -1, bidPrice: -1, bids: [] };
   }
@@ -87,7 +111,7 @@ class JoinOnMaxPrice implements AggregateFunction<JoinSide, JoinState, Bid[]> {
     }
     return acc;
   }
-  getResult(acc: JoinState): Bid[] {
+  getResult(acc: JoinState): Q7Result[] {
     return acc.bidPrice === acc.max ? acc.bids : [];
   }
   merge(a: JoinState, b: JoinState): JoinState {

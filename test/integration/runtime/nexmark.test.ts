@@ -78,7 +78,9 @@ const QUERIES: Record<string, { events: number; expected: (bids: Bid[]) => unkno
       const maxPrice = new Map<number, number>();
       const windowOf = (b: Bid): number => b.dateTime - (b.dateTime % Q7_WINDOW_SIZE);
       for (const b of bids) maxPrice.set(windowOf(b), Math.max(maxPrice.get(windowOf(b)) ?? -1, b.price));
-      return bids.filter((b) => b.price === maxPrice.get(windowOf(b)));
+      return bids
+        .filter((b) => b.price === maxPrice.get(windowOf(b)))
+        .map((b) => ({ auction: b.auction, price: b.price, bidder: b.bidder, dateTime: b.dateTime, extra: b.extra }));
     },
   },
 };
