@@ -15,6 +15,7 @@ import { poolAllocation } from './pool-allocation.js';
 import { pool } from './pool.js';
 import { checkpointOverhead } from './checkpoint-overhead.js';
 import { recovery } from './recovery.js';
+import { nexmark } from './nexmark.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'wordcount-local': wordcountLocal,
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   pool,
   'checkpoint-overhead': checkpointOverhead,
   recovery,
+  nexmark,
 };
 
 const requested = process.argv.slice(2);

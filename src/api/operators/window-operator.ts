@@ -113,12 +113,20 @@ export class WindowOperator<IN, K, ACC, OUT, W extends Window>
       skipped = false;
       const stored = this.windows.get(window.stateKey());
       const contents = this.contentsFn.add(stored?.contents ?? undefined, value, timestamp);
-      this.putContents(window, contents);
+      if (stored === undefined) {
+        this.putContents(window, contents);
+      } else {
+        // The stored entry is reused: one allocation less per element and window.
+        stored.contents = contents;
+        this.windows.put(window.stateKey(), stored);
+      }
       this.ctx.bind(key, window);
       const result = this.trigger.onElement(value, timestamp, window, this.ctx);
       if (isFire(result)) this.emitWindow(key, window);
       if (isPurge(result)) this.purge(window);
-      this.registerCleanupTimer(window);
+      // A window with contents already has its cleanup timer (registered with its first element;
+      // it goes only with the contents): registering it again is a lookup per element for nothing.
+      if (stored === undefined || isMergingAssigner(this.assigner)) this.registerCleanupTimer(window);
     }
     // Flink's rule: dropped only if every window was late and the element itself is beyond lateness.
     if (skipped && this.isElementLate(timestamp)) {

@@ -45,6 +45,6 @@ export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow>
 export function slidingWindows(timestamp: number, size: number, slide: number, offset: number): TimeWindow[] {
   const windows: TimeWindow[] = [];
   const lastStart = TimeWindow.getWindowStartWithOffset(timestamp, offset, slide);
-  for (let start = lastStart; start > timestamp - size; start -= slide) windows.push(new TimeWindow(start, start + size));
+  for (let start = lastStart; start > timestamp - size; start -= slide) windows.push(TimeWindow.of(start, start + size));
   return windows;
 }

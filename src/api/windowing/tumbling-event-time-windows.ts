@@ -24,7 +24,7 @@ export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow
       );
     }
     const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    return [TimeWindow.of(start, start + this.size)];
   }
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
     return EventTimeTrigger.create();

@@ -21,7 +21,7 @@ export class TumblingProcessingTimeWindows extends WindowAssigner<unknown, TimeW
   assignWindows(_element: unknown, _timestamp: number, context: WindowAssignerContext): TimeWindow[] {
     const now = context.getCurrentProcessingTime();
     const start = TimeWindow.getWindowStartWithOffset(now, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    return [TimeWindow.of(start, start + this.size)];
   }
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
     return ProcessingTimeTrigger.create();

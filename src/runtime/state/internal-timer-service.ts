@@ -5,6 +5,8 @@ import type { HeapTimer } from './timer-heap.js';
 import { toMapKey } from '../../core/map-key.js';
 import { encodeMapKey } from './key-context.js';
 import { TimerHeap } from './timer-heap.js';
+import { TimerIndex } from './timer-index.js';
+import { TimeWindow } from '../../api/windowing/time-window.js';
 
 export type TimeDomainKind = 'event' | 'processing';
 
@@ -23,8 +25,8 @@ const NO_NAMESPACE = encodeMapKey(undefined);
 export class HeapInternalTimerService implements InternalTimerService {
   private readonly eventTimers = new TimerHeap();
   private readonly processingTimers = new TimerHeap();
-  private readonly eventById = new Map<string, HeapTimer>();
-  private readonly processingById = new Map<string, HeapTimer>();
+  private readonly eventIndex = new TimerIndex();
+  private readonly processingIndex = new TimerIndex();
   private watermark = Number.NEGATIVE_INFINITY;
   private triggerable: Triggerable | undefined;
   private scheduled: { readonly time: number; cancel: () => void } | undefined;
@@ -67,11 +69,11 @@ export class HeapInternalTimerService implements InternalTimerService {
   }
 
   deleteEventTimeTimer(time: number, namespace?: unknown): void {
-    this.remove(this.eventTimers, this.eventById, timerId(this.keys.currentMapKey, namespace, time));
+    this.remove(this.eventTimers, this.eventIndex, this.keys.currentMapKey, namespace, time);
   }
 
   deleteProcessingTimeTimer(time: number, namespace?: unknown): void {
-    this.remove(this.processingTimers, this.processingById, timerId(this.keys.currentMapKey, namespace, time));
+    this.remove(this.processingTimers, this.processingIndex, this.keys.currentMapKey, namespace, time);
     if (this.processingTimers.size === 0) this.cancelScheduled();
   }
 
@@ -84,7 +86,7 @@ export class HeapInternalTimerService implements InternalTimerService {
     let timer = this.eventTimers.peek();
     while (timer !== undefined && timer.timestamp <= watermark) {
       this.eventTimers.pop();
-      this.eventById.delete(timer.id);
+      this.eventIndex.delete(timer);
       this.keys.setCurrentKeyAndMapKey(timer.key, timer.keyMapKey);
       triggerable.onEventTime(timer);
       timer = this.eventTimers.peek();
@@ -118,18 +120,18 @@ export class HeapInternalTimerService implements InternalTimerService {
   }
 
   private add(domain: TimeDomainKind, key: unknown, keyMapKey: unknown, namespace: unknown, time: number): void {
-    const byId = domain === 'event' ? this.eventById : this.processingById;
-    const id = timerId(keyMapKey, namespace, time);
-    if (byId.has(id)) return;
-    const timer: HeapTimer = { key, keyMapKey, namespace, timestamp: time, id, seq: this.seq++, index: -1 };
-    byId.set(id, timer);
+    const index = domain === 'event' ? this.eventIndex : this.processingIndex;
+    const namespaceKey = namespaceKeyOf(namespace);
+    if (index.get(keyMapKey, namespaceKey, time) !== undefined) return;
+    const timer: HeapTimer = { key, keyMapKey, namespace, timestamp: time, namespaceKey, seq: this.seq++, index: -1 };
+    index.set(timer);
     (domain === 'event' ? this.eventTimers : this.processingTimers).push(timer);
   }
 
-  private remove(heap: TimerHeap, byId: Map<string, HeapTimer>, id: string): void {
-    const timer = byId.get(id);
+  private remove(heap: TimerHeap, index: TimerIndex, keyMapKey: unknown, namespace: unknown, time: number): void {
+    const timer = index.get(keyMapKey, namespaceKeyOf(namespace), time);
     if (timer === undefined) return;
-    byId.delete(id);
+    index.delete(timer);
     heap.remove(timer);
   }
 
@@ -141,7 +143,7 @@ export class HeapInternalTimerService implements InternalTimerService {
     let timer = this.processingTimers.peek();
     while (timer !== undefined && timer.timestamp <= now) {
       this.processingTimers.pop();
-      this.processingById.delete(timer.id);
+      this.processingIndex.delete(timer);
       this.keys.setCurrentKeyAndMapKey(timer.key, timer.keyMapKey);
       triggerable.onProcessingTime(timer);
       timer = this.processingTimers.peek();
@@ -181,7 +183,13 @@ function noop(): void {
   // Nothing to cancel yet.
 }
 
-function timerId(keyMapKey: unknown, namespace: unknown, time: number): string {
-  const ns = namespace === undefined ? NO_NAMESPACE : encodeMapKey(toMapKey(namespace));
-  return `${encodeMapKey(keyMapKey)}${ns}${time}`;
+/** How the index keys a namespace: windows cache theirs, as it is asked for on every element. */
+function namespaceKeyOf(namespace: unknown): string {
+  if (namespace === undefined) return NO_NAMESPACE;
+  return namespace instanceof TimeWindow ? namespace.namespaceKey(encodeNamespace) : encodeNamespace(namespace);
+}
+
+/** A namespace's part of a timer id; windows cache it (a restored window, a plain object, encodes the same). */
+function encodeNamespace(namespace: unknown): string {
+  return encodeMapKey(toMapKey(namespace));
 }

@@ -2,8 +2,8 @@ import type { InternalTimer } from '../../api/state/operator-state-context.js';
 
 /** A registered timer as the heap holds it: it knows its slot so a delete costs O(log n). */
 export interface HeapTimer extends InternalTimer {
-  /** The dedupe id: current-key map key, namespace map key and time, encoded together. */
-  readonly id: string;
+  /** The namespace as the timer index keys it (see `TimerIndex`). */
+  readonly namespaceKey: string;
   /** `toMapKey(key)`, so firing can set the current key without recomputing it. */
   readonly keyMapKey: unknown;
   /** Registration order, so timers of the same time fire in the order they were registered. */
