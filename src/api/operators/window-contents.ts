@@ -73,7 +73,13 @@ export function listContents<IN, R, OUT, K, W extends Window>(
   evictor: Evictor<IN, W> | undefined,
 ): WindowContents<IN, TimestampedValue<IN>[], OUT, K, W> {
   return {
-    add: (contents, value, timestamp) => [...(contents ?? []), { value, timestamp }],
+    // Appends in place: copying the list per element made a window of n elements cost O(n²). Snapshots
+    // copy state while no element is processed, so nothing else holds on to the list.
+    add: (contents, value, timestamp) => {
+      const list = contents ?? [];
+      list.push({ value, timestamp });
+      return list;
+    },
     merge: (a, b) => [...a, ...b],
     emit: (key, window, contents, ctx, out) => {
       let elements = evictor === undefined ? contents : evictor.evictBefore(contents, contents.length, window, ctx);

@@ -20,12 +20,18 @@ export function fixture(name: string): string {
   return join(RUNTIME_FIXTURES, name);
 }
 
+const tempDirs: string[] = [];
+
 /** A temp directory removed when the test process exits (also when a test fails halfway). */
 export function tempDir(label: string): string {
   const dir = mkdtempSync(join(tmpdir(), `flink-ts-rt-${label}-`));
-  process.on('exit', () => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  // One exit listener for all of them: a file with many runs would otherwise pass Node's listener limit.
+  if (tempDirs.length === 0) {
+    process.on('exit', () => {
+      for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  tempDirs.push(dir);
   return dir;
 }
 
