@@ -21,6 +21,8 @@ export {
   WindowedStream,
   AllWindowedStream,
 } from './datastream/data-stream.js';
+export { BroadcastStream } from './datastream/broadcast-stream.js';
+export { BroadcastConnectedStream } from './datastream/broadcast-connected-stream.js';
 export type { Window } from './windowing/window.js';
 export { TimeWindow } from './windowing/time-window.js';
 export { GlobalWindow } from './windowing/global-window.js';
@@ -73,6 +75,20 @@ export {
   RichCoFlatMapFunction,
 } from './functions/rich-function.js';
 export { ProcessFunction, KeyedProcessFunction, CoProcessFunction } from './functions/process-function.js';
+export { KeyedCoProcessFunction } from './functions/keyed-co-process-function.js';
+export { BroadcastProcessFunction } from './functions/broadcast-process-function.js';
+export type {
+  BaseBroadcastProcessContext,
+  BroadcastProcessContext,
+  BroadcastProcessReadOnlyContext,
+} from './functions/broadcast-process-function.js';
+export { KeyedBroadcastProcessFunction } from './functions/keyed-broadcast-process-function.js';
+export type {
+  KeyedBroadcastProcessContext,
+  KeyedBroadcastProcessReadOnlyContext,
+  KeyedBroadcastOnTimerContext,
+  KeyedStateFunction,
+} from './functions/keyed-broadcast-process-function.js';
 export type {
   ProcessContext,
   KeyedProcessContext,

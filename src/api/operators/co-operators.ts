@@ -9,7 +9,7 @@ import { AbstractStreamOperator, TimestampedCollector, emitReturned } from './ab
  * Two-input operators take the minimum of both inputs' watermarks, as Flink's do; until both
  * inputs have sent one, the smaller is -Infinity and nothing is forwarded.
  */
-abstract class AbstractTwoInputOperator<IN1, IN2, OUT>
+export abstract class AbstractTwoInputOperator<IN1, IN2, OUT>
   extends AbstractStreamOperator<OUT>
   implements TwoInputStreamOperator<IN1, IN2>
 {
@@ -29,7 +29,8 @@ abstract class AbstractTwoInputOperator<IN1, IN2, OUT>
   }
   private advance(): void {
     const combined = Math.min(this.watermark1, this.watermark2);
-    if (combined > this.currentWatermark) super.processWatermark(combined);
+    // Through `this`, so operators with timers (keyed co-process, keyed broadcast) fire them first.
+    if (combined > this.currentWatermark) this.processWatermark(combined);
   }
 }
 
@@ -74,10 +75,10 @@ export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputOperator<I
     const timerService: TimerService = {
       currentProcessingTime: () => this.setupInfo.services.processingTime(),
       currentWatermark: () => this.currentWatermark,
-      registerEventTimeTimer: unsupported,
-      registerProcessingTimeTimer: unsupported,
-      deleteEventTimeTimer: unsupported,
-      deleteProcessingTimeTimer: unsupported,
+      registerEventTimeTimer: () => notKeyed('Setting'),
+      registerProcessingTimeTimer: () => notKeyed('Setting'),
+      deleteEventTimeTimer: () => notKeyed('Deleting'),
+      deleteProcessingTimeTimer: () => notKeyed('Deleting'),
     };
     this.context = {
       timestamp: () => (this.currentTimestamp === NO_TIMESTAMP ? undefined : this.currentTimestamp),
@@ -101,6 +102,7 @@ export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputOperator<I
   }
 }
 
-function unsupported(): never {
-  throw new Error('Timers are not supported yet in flink-ts: they arrive together with checkpointed keyed state.');
+/** Flink's message: timers need a key to be scoped to, so a CoProcessFunction has none unless both inputs are keyed. */
+function notKeyed(action: 'Setting' | 'Deleting'): never {
+  throw new Error(`${action} timers is only supported on a keyed streams.`);
 }
