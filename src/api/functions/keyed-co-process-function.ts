@@ -9,6 +9,12 @@ import { AbstractRichFunction } from './rich-function.js';
  * checkpointed with the keyed state and move with their key when the job is rescaled.
  */
 export abstract class KeyedCoProcessFunction<K, IN1, IN2, OUT> extends AbstractRichFunction {
+  /**
+   * Type-only: a private member makes the class nominal, so a CoProcessFunction (same methods)
+   * does not pass for a KeyedCoProcessFunction in `process` overloads.
+   */
+  private declare readonly keyedCoProcessFunction: K;
+
   abstract processElement1(value: IN1, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
   abstract processElement2(value: IN2, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
 
