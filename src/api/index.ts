@@ -27,6 +27,8 @@ export { IntervalJoin, IntervalJoined } from './datastream/interval-join.js';
 export type { TaggedUnion } from './operators/co-group-window-function.js';
 export { RichJoinFunction, RichFlatJoinFunction, RichCoGroupFunction, ProcessJoinFunction } from './functions/join-functions.js';
 export type { JoinFunction, FlatJoinFunction, CoGroupFunction, ProcessJoinContext, ProcessJoinFunctionLike } from './functions/join-functions.js';
+export { BroadcastStream } from './datastream/broadcast-stream.js';
+export { BroadcastConnectedStream } from './datastream/broadcast-connected-stream.js';
 export type { Window } from './windowing/window.js';
 export { TimeWindow } from './windowing/time-window.js';
 export { GlobalWindow } from './windowing/global-window.js';
@@ -81,6 +83,20 @@ export {
   RichCoFlatMapFunction,
 } from './functions/rich-function.js';
 export { ProcessFunction, KeyedProcessFunction, CoProcessFunction } from './functions/process-function.js';
+export { KeyedCoProcessFunction } from './functions/keyed-co-process-function.js';
+export { BroadcastProcessFunction } from './functions/broadcast-process-function.js';
+export type {
+  BaseBroadcastProcessContext,
+  BroadcastProcessContext,
+  BroadcastProcessReadOnlyContext,
+} from './functions/broadcast-process-function.js';
+export { KeyedBroadcastProcessFunction } from './functions/keyed-broadcast-process-function.js';
+export type {
+  KeyedBroadcastProcessContext,
+  KeyedBroadcastProcessReadOnlyContext,
+  KeyedBroadcastOnTimerContext,
+  KeyedStateFunction,
+} from './functions/keyed-broadcast-process-function.js';
 export type {
   ProcessContext,
   KeyedProcessContext,

@@ -16,7 +16,13 @@ import type {
   ReduceFunction,
   SinkFunction,
 } from '../functions/function-types.js';
-import type { CoProcessFunction, KeyedProcessContext, ProcessFunctionLike } from '../functions/process-function.js';
+import type { KeyedProcessContext, ProcessFunctionLike } from '../functions/process-function.js';
+import { CoProcessFunction } from '../functions/process-function.js';
+import { KeyedCoProcessFunction } from '../functions/keyed-co-process-function.js';
+import { KeyedCoProcessOperator } from '../operators/keyed-co-process-operator.js';
+import type { MapStateDescriptor } from '../state/state-descriptor.js';
+import { BroadcastStream } from './broadcast-stream.js';
+import { BroadcastConnectedStream } from './broadcast-connected-stream.js';
 import type { TwoPhaseCommitSinkFunction } from '../functions/two-phase-commit-sink-function.js';
 import type { AggregationType, FieldExpression } from '../operators/aggregation.js';
 import { toKeySelector } from '../functions/function-types.js';
@@ -135,7 +141,19 @@ export class DataStream<T> {
     const inputs = [this.transformation, ...others.map((o) => o.transformation)];
     return new DataStream(this.environment, new UnionTransformation(this.environment.newId(), inputs));
   }
-  connect<R>(other: DataStream<R>): ConnectedStreams<T, R> {
+  /**
+   * With a DataStream: both streams, to be processed by one co-function. With a BroadcastStream
+   * (from `broadcast(...descriptors)`): this stream and the broadcast one, for a (Keyed)BroadcastProcessFunction.
+   */
+  connect<R>(other: BroadcastStream<R>): BroadcastConnectedStream<T, R>;
+  connect<R>(other: DataStream<R>): ConnectedStreams<T, R>;
+  connect<R>(other: DataStream<R> | BroadcastStream<R>): ConnectedStreams<T, R> | BroadcastConnectedStream<T, R> {
+    if (other instanceof BroadcastStream) {
+      const keySelector = this instanceof KeyedStream ? (this as KeyedStream<T, unknown>).getKeySelector() : undefined;
+      return new BroadcastConnectedStream<T, R>(this.environment, this, keySelector, other, (name, factory, k1, broadcast) =>
+        this.addTwoInput(name, broadcast.getTransformation(), factory, k1),
+      );
+    }
     return new ConnectedStreams(this.environment, this, other);
   }
   /** A window join with `other`: `.where(k1).equalTo(k2).window(assigner).apply(joinFunction)`. */
@@ -156,8 +174,16 @@ export class DataStream<T> {
   shuffle(): DataStream<T> {
     return this.partition(new ShufflePartitioner());
   }
-  broadcast(): DataStream<T> {
-    return this.partition(new BroadcastPartitioner());
+  /**
+   * Without arguments: sends every record to every parallel instance of the next operator. With
+   * MapStateDescriptors: a BroadcastStream whose operator (after `connect`) keeps those broadcast states.
+   */
+  broadcast(): DataStream<T>;
+  broadcast(...descriptors: [MapStateDescriptor<unknown, unknown>, ...MapStateDescriptor<unknown, unknown>[]]): BroadcastStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<unknown, unknown>[]): DataStream<T> | BroadcastStream<T> {
+    const partitioned = this.partition(new BroadcastPartitioner());
+    if (descriptors.length === 0) return partitioned;
+    return new BroadcastStream(this.environment, partitioned.transformation, descriptors);
   }
   global(): DataStream<T> {
     return this.partition(new GlobalPartitioner());
@@ -220,6 +246,18 @@ export class DataStream<T> {
 
   protected partition(partitioner: StreamPartitioner<T>): DataStream<T> {
     return new DataStream(this.environment, new PartitionTransformation(this.environment.newId(), this.transformation, partitioner));
+  }
+
+  /** A two-input operator with this stream as input 1 (the broadcast-connected streams add theirs here). */
+  private addTwoInput<IN2, R>(
+    name: string,
+    input2: Transformation<IN2>,
+    factory: StreamOperatorFactory,
+    keySelector1: ((value: T) => unknown) | undefined,
+  ): SingleOutputStreamOperator<R> {
+    const t = new TwoInputTransformation<T, IN2, R>(this.environment.newId(), name, this.transformation, input2, factory, keySelector1, undefined);
+    this.environment.addOperator(t);
+    return new SingleOutputStreamOperator(this.environment, t);
   }
 
   private addSinkOperator(name: string, factory: StreamOperatorFactory): DataStreamSink<T> {
@@ -584,7 +622,25 @@ export class ConnectedStreams<IN1, IN2> {
   flatMap<R>(fn: CoFlatMapFunction<IN1, IN2, R>): SingleOutputStreamOperator<R> {
     return this.transform('Co-Flat Map', new SimpleOperatorFactory(() => new CoStreamFlatMap(fn)));
   }
-  process<R>(fn: CoProcessFunction<IN1, IN2, R>): SingleOutputStreamOperator<R> {
+  /**
+   * A KeyedCoProcessFunction needs both inputs keyed (`keyBy(k1, k2)` first); it and a
+   * CoProcessFunction on keyed inputs get the key's state and timers. A CoProcessFunction on
+   * non-keyed inputs has neither.
+   */
+  process<K, R>(fn: KeyedCoProcessFunction<K, IN1, IN2, R>): SingleOutputStreamOperator<R>;
+  process<R>(fn: CoProcessFunction<IN1, IN2, R>): SingleOutputStreamOperator<R>;
+  process<R>(fn: KeyedCoProcessFunction<unknown, IN1, IN2, R> | CoProcessFunction<IN1, IN2, R>): SingleOutputStreamOperator<R> {
+    const keyed = this.first instanceof KeyedStream && this.second instanceof KeyedStream;
+    if (keyed) {
+      const name = fn instanceof CoProcessFunction ? 'Co-Process' : 'Co-Keyed-Process';
+      return this.transform(name, new SimpleOperatorFactory(() => new KeyedCoProcessOperator(fn)));
+    }
+    if (fn instanceof KeyedCoProcessFunction) {
+      throw new TypeError(
+        'A KeyedCoProcessFunction can only be used when both input streams are of type KeyedStream: ' +
+          'call keyBy(keySelector1, keySelector2) on the connected streams first.',
+      );
+    }
     return this.transform('Co-Process', new SimpleOperatorFactory(() => new CoProcessOperator(fn)));
   }
 

@@ -58,6 +58,14 @@ export abstract class KeyedProcessFunction<K, I, O> extends AbstractRichFunction
 export abstract class CoProcessFunction<IN1, IN2, O> extends AbstractRichFunction {
   abstract processElement1(value: IN1, ctx: ProcessContext, out: Collector<O>): void;
   abstract processElement2(value: IN2, ctx: ProcessContext, out: Collector<O>): void;
+
+  /**
+   * Called when a timer fires. Timers need a key to be scoped to, so they work only when both
+   * inputs are keyed (`connect(...).keyBy(k1, k2)`); prefer a KeyedCoProcessFunction there.
+   */
+  onTimer(_timestamp: number, _ctx: OnTimerContext<unknown>, _out: Collector<O>): void {
+    // Override to react to timers; a function that registers none needs nothing here.
+  }
 }
 
 /** A process function given as a lambda or as an object with `processElement`. */

@@ -55,7 +55,8 @@ export abstract class AbstractTwoInputOperator<IN1, IN2, OUT>
       anyActive = true;
       combined = Math.min(combined, this.inputWatermarks[i] as number);
     }
-    // All idle: nothing may advance the clock until an input is active again.
+    // All idle: nothing may advance the clock until an input is active again. Through `this`, so
+    // operators with timers (keyed co-process, keyed broadcast) fire them first.
     if (anyActive && combined > this.currentWatermark) this.processWatermark(combined);
   }
 }
@@ -101,10 +102,10 @@ export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputOperator<I
     const timerService: TimerService = {
       currentProcessingTime: () => this.setupInfo.services.processingTime(),
       currentWatermark: () => this.currentWatermark,
-      registerEventTimeTimer: unsupported,
-      registerProcessingTimeTimer: unsupported,
-      deleteEventTimeTimer: unsupported,
-      deleteProcessingTimeTimer: unsupported,
+      registerEventTimeTimer: () => notKeyed('Setting'),
+      registerProcessingTimeTimer: () => notKeyed('Setting'),
+      deleteEventTimeTimer: () => notKeyed('Deleting'),
+      deleteProcessingTimeTimer: () => notKeyed('Deleting'),
     };
     this.context = {
       timestamp: () => (this.currentTimestamp === NO_TIMESTAMP ? undefined : this.currentTimestamp),
@@ -128,6 +129,7 @@ export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputOperator<I
   }
 }
 
-function unsupported(): never {
-  throw new Error('Timers are not supported yet in flink-ts: they arrive together with checkpointed keyed state.');
+/** Flink's message: timers need a key to be scoped to, so a CoProcessFunction has none unless both inputs are keyed. */
+function notKeyed(action: 'Setting' | 'Deleting'): never {
+  throw new Error(`${action} timers is only supported on a keyed streams.`);
 }

@@ -23,7 +23,10 @@ type OnTimer = (timestamp: number, ctx: OnTimerContext<unknown>, out: Collector<
  * reused for every record: allocating one per record would dominate cheap functions. On a keyed
  * input its timers live in the keyed state backend, so they are checkpointed with the key's state.
  */
-export class ProcessOperator<IN, OUT> extends AbstractStreamOperator<OUT> implements OneInputStreamOperator<IN>, Triggerable {
+export class ProcessOperator<IN, OUT>
+  extends AbstractStreamOperator<OUT>
+  implements OneInputStreamOperator<IN>, Triggerable, ProcessContextHost
+{
   private readonly fn: (value: IN, ctx: KeyedProcessContext<unknown>, out: Collector<OUT>) => void;
   private readonly onTimerFn: OnTimer | undefined;
   private collector!: TimestampedCollector<OUT>;
@@ -115,12 +118,21 @@ export class ProcessOperator<IN, OUT> extends AbstractStreamOperator<OUT> implem
   }
 }
 
-class ReusableProcessContext implements KeyedProcessContext<unknown>, TimerService {
+/** What the reusable contexts need of their operator (ProcessOperator, KeyedCoProcessOperator). */
+export interface ProcessContextHost {
+  emitSide(tag: OutputTag<unknown>, value: unknown, timestamp: number): void;
+  watermark(): number;
+  now(): number;
+  timers(action: 'Setting' | 'Deleting'): InternalTimerService;
+}
+
+/** A process function's context, one per operator, updated per record rather than allocated. */
+export class ReusableProcessContext implements KeyedProcessContext<unknown>, TimerService {
   timestampValue = NO_TIMESTAMP;
   currentKey: unknown = undefined;
 
   constructor(
-    private readonly operator: ProcessOperator<never, unknown>,
+    private readonly operator: ProcessContextHost,
     private readonly keyed: boolean,
   ) {}
 
@@ -161,7 +173,7 @@ class ReusableProcessContext implements KeyedProcessContext<unknown>, TimerServi
  * The context of `onTimer`: the timer's key and time. Side outputs carry the timer's time in both
  * domains, as Flink's OnTimerContext does.
  */
-class ReusableOnTimerContext extends ReusableProcessContext implements OnTimerContext<unknown> {
+export class ReusableOnTimerContext extends ReusableProcessContext implements OnTimerContext<unknown> {
   domain: TimeDomain = 'EVENT_TIME';
 
   override timestamp(): number {

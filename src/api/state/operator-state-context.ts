@@ -1,4 +1,6 @@
 import type { KeyedStateStore, OperatorStateStore } from './state-stores.js';
+import type { State } from './state.js';
+import type { KeyedStateDescriptor } from './state-descriptor.js';
 
 /**
  * What the runtime hands an operator before `open` (Flink's StreamOperatorStateContext): its
@@ -63,6 +65,13 @@ export interface KeyedStateBackend extends KeyedStateStore {
   getInternalValueTable<T>(name: string): InternalValueTable<T>;
   /** The timer service named `name` of this operator; the triggerable is told when its timers fire. */
   getInternalTimerService(name: string, triggerable: Triggerable): InternalTimerService;
+  /**
+   * Calls `fn` once for every key of this backend that has a value in the state `descriptor`
+   * names, with that key set as the current key (Flink's applyToAllKeys, behind a keyed broadcast
+   * function's `applyToKeyedState`). The keys are listed before the first call, so `fn` may clear
+   * or update the state; the current key is what it was before once it returns.
+   */
+  applyToAllKeys(descriptor: KeyedStateDescriptor, fn: (key: unknown, state: State) => void): void;
 }
 
 /** See `KeyedStateBackend.getInternalValueTable`. */

@@ -67,3 +67,11 @@ export class AggregatingStateDescriptor<IN, ACC, OUT> extends StateDescriptor {
     super(name);
   }
 }
+
+/** Any keyed state's descriptor; `kind` tells which. */
+export type KeyedStateDescriptor =
+  | ValueStateDescriptor<unknown>
+  | ListStateDescriptor<unknown>
+  | MapStateDescriptor<unknown, unknown>
+  | ReducingStateDescriptor<unknown>
+  | AggregatingStateDescriptor<unknown, unknown, unknown>;

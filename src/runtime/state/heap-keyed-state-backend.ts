@@ -4,9 +4,10 @@ import type {
   KeyedStateBackend,
   Triggerable,
 } from '../../api/state/operator-state-context.js';
-import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../api/state/state.js';
+import type { AggregatingState, ListState, MapState, ReducingState, State, ValueState } from '../../api/state/state.js';
 import type {
   AggregatingStateDescriptor,
+  KeyedStateDescriptor,
   ListStateDescriptor,
   MapStateDescriptor,
   ReducingStateDescriptor,
@@ -128,6 +129,21 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyContext {
     return service;
   }
 
+  applyToAllKeys(descriptor: KeyedStateDescriptor, fn: (key: unknown, state: State) => void): void {
+    const state = this.stateOf(descriptor);
+    const keys = (this.states.get(descriptor.name) as HeapKeyedState).stateKeys();
+    const previousKey = this.currentKey;
+    const previousMapKey = this.currentMapKey;
+    try {
+      for (const [key, mapKey] of keys) {
+        this.setCurrentKeyAndMapKey(key, mapKey);
+        fn(key, state);
+      }
+    } finally {
+      this.setCurrentKeyAndMapKey(previousKey, previousMapKey);
+    }
+  }
+
   /**
    * Merges in the key groups of this backend's range from one old subtask's snapshot. After a
    * rescale it is called once per old subtask whose range overlaps; their key groups are disjoint.
@@ -216,6 +232,22 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyContext {
   /** Cancels scheduled processing-time callbacks; the backend is not used afterwards. */
   dispose(): void {
     for (const service of this.timerServices.values()) service.dispose();
+  }
+
+  /** The state a descriptor names, registered (and given its restored entries) on first use. */
+  private stateOf(descriptor: KeyedStateDescriptor): State {
+    switch (descriptor.kind) {
+      case 'value':
+        return this.getState(descriptor);
+      case 'list':
+        return this.getListState(descriptor);
+      case 'map':
+        return this.getMapState(descriptor);
+      case 'reducing':
+        return this.getReducingState(descriptor);
+      case 'aggregating':
+        return this.getAggregatingState(descriptor);
+    }
   }
 
   private register<S>(descriptor: StateDescriptor, create: (ttl: TtlPolicy | undefined) => S & HeapKeyedState): S {

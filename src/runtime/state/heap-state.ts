@@ -14,6 +14,8 @@ export interface HeapKeyedState {
   /** Live entries at `now`: original key and payload. */
   snapshotEntries(now: number): Iterable<[key: unknown, payload: unknown]>;
   restoreEntry(key: unknown, payload: unknown): void;
+  /** The keys that have an entry now, as `[key, mapKey]`, copied so the caller may change the state meanwhile. */
+  stateKeys(): [key: unknown, mapKey: unknown][];
 }
 
 /** One key's entry in a state table; the original key is kept for key-group assignment at snapshot time. */
@@ -41,6 +43,10 @@ export abstract class AbstractHeapState<E extends KeyedEntry> implements HeapKey
 
   abstract snapshotEntries(now: number): Iterable<[unknown, unknown]>;
   abstract restoreEntry(key: unknown, payload: unknown): void;
+
+  stateKeys(): [unknown, unknown][] {
+    return Array.from(this.table, ([mapKey, entry]): [unknown, unknown] => [entry.key, mapKey]);
+  }
 
   /** The timestamp of a restored value: its own, or now when it was written without TTL. */
   protected restoredTimestamp(ts: unknown): number {
