@@ -30,6 +30,24 @@ before(() => {
 });
 
 for (const p of [1, 4]) {
+  test(`-p ${p}: a non-keyed BroadcastProcessFunction judges every event against the complete rule set on every instance`, async () => {
+    const run = await runJob(fixture('broadcast-threshold.ts'), { parallelism: p });
+    assertFinished(run);
+    // The rule set after all versions: a later version replaces a name's threshold, `min: null` removes it.
+    const thresholds = new Map<string, number>();
+    for (const rule of RULES) {
+      if (rule.min === null) thresholds.delete(rule.name);
+      else thresholds.set(rule.name, rule.min);
+    }
+    const expected = EVENTS.map((e) => {
+      const matched = [...thresholds].filter(([, min]) => e.amount >= min).map(([name]) => name);
+      return `${e.user} ${e.amount} ${matched.sort().join(',') || '-'}`;
+    });
+    assertSameMultiset(values(printedBy(outputLines(run.stdout), undefined, p)), expected, 'judged events');
+  });
+}
+
+for (const p of [1, 4]) {
   test(`-p ${p}: rules broadcast to every subtask; each keyed event judged by the rule versions of its time, totals kept per user`, async () => {
     const run = await runJob(fixture('broadcast-rules.ts'), { parallelism: p });
     assertFinished(run);
