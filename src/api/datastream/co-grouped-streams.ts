@@ -130,7 +130,7 @@ function missingWhere(operation: string): TypeError {
 }
 
 /** Validates a key selector given from plain JavaScript, naming the call and input. */
-export function checkKeySelector<T, K>(selector: KeySelector<T, K>, call: string, input: string): (value: T) => K {
+function checkKeySelector<T, K>(selector: KeySelector<T, K>, call: string, input: string): (value: T) => K {
   const candidate = selector as unknown;
   const valid =
     typeof candidate === 'function' ||
@@ -141,7 +141,7 @@ export function checkKeySelector<T, K>(selector: KeySelector<T, K>, call: string
   return toKeySelector(selector);
 }
 
-export function checkAssigner(assigner: unknown): void {
+function checkAssigner(assigner: unknown): void {
   // By shape, not instanceof: an assigner from another copy of the module is as good.
   if (typeof assigner !== 'object' || assigner === null || typeof (assigner as { assignWindows?: unknown }).assignWindows !== 'function') {
     throw new TypeError(`window() needs a WindowAssigner, e.g. TumblingEventTimeWindows.of(Time.seconds(5)) (was ${String(assigner)}).`);

@@ -7,22 +7,25 @@ import type { Trigger } from '../windowing/trigger.js';
 import type { Window } from '../windowing/window.js';
 import type { WindowAssigner } from '../windowing/window-assigner.js';
 import { CoGroupWindowFunction, JoinCoGroupFunction } from '../operators/co-group-window-function.js';
-import { CoGroupedStreams, checkAssigner, checkFunction, checkKeySelector } from './co-grouped-streams.js';
+import type { CoGroupedStreamsEqualTo, CoGroupedStreamsWhere, CoGroupedStreamsWithWindow } from './co-grouped-streams.js';
+import { CoGroupedStreams, checkFunction } from './co-grouped-streams.js';
 
 /**
  * `first.join(second).where(k1).equalTo(k2).window(assigner).apply(fn)` (Flink's JoinedStreams):
  * an inner join per key and window, run as a coGroup whose function emits every pair of the
- * window's first-input and second-input elements with equal keys.
+ * window's first-input and second-input elements with equal keys. Each step wraps the coGroup's
+ * step, so the two builders cannot drift apart.
  */
 export class JoinedStreams<T1, T2> {
-  constructor(
-    private readonly input1: DataStream<T1>,
-    private readonly input2: DataStream<T2>,
-  ) {}
+  private readonly coGrouped: CoGroupedStreams<T1, T2>;
+
+  constructor(input1: DataStream<T1>, input2: DataStream<T2>) {
+    this.coGrouped = new CoGroupedStreams(input1, input2);
+  }
 
   /** The key of the first input. */
   where<KEY>(keySelector: KeySelector<T1, KEY>): JoinedStreamsWhere<T1, T2, KEY> {
-    return new JoinedStreamsWhere(this.input1, this.input2, checkKeySelector(keySelector, 'where', 'first'));
+    return new JoinedStreamsWhere(this.coGrouped.where(keySelector));
   }
 
   /** Present only to explain the order: the first input's key comes first. */
@@ -36,64 +39,43 @@ export class JoinedStreams<T1, T2> {
 }
 
 export class JoinedStreamsWhere<T1, T2, KEY> {
-  constructor(
-    private readonly input1: DataStream<T1>,
-    private readonly input2: DataStream<T2>,
-    private readonly keySelector1: (value: T1) => KEY,
-  ) {}
+  constructor(private readonly coGrouped: CoGroupedStreamsWhere<T1, T2, KEY>) {}
 
   /** The key of the second input; elements of both inputs with equal keys are joined. */
   equalTo(keySelector: KeySelector<T2, KEY>): JoinedStreamsEqualTo<T1, T2, KEY> {
-    return new JoinedStreamsEqualTo(this.input1, this.input2, this.keySelector1, checkKeySelector(keySelector, 'equalTo', 'second'));
+    return new JoinedStreamsEqualTo(this.coGrouped.equalTo(keySelector));
   }
 
-  window(..._args: unknown[]): never {
-    throw new TypeError('The key of the second input is missing: call equalTo(keySelector2) between where(...) and window(...).');
+  window(...args: unknown[]): never {
+    return this.coGrouped.window(...args);
   }
 }
 
 export class JoinedStreamsEqualTo<T1, T2, KEY> {
-  constructor(
-    private readonly input1: DataStream<T1>,
-    private readonly input2: DataStream<T2>,
-    private readonly keySelector1: (value: T1) => KEY,
-    private readonly keySelector2: (value: T2) => KEY,
-  ) {}
+  constructor(private readonly coGrouped: CoGroupedStreamsEqualTo<T1, T2, KEY>) {}
 
   /** The windows both inputs are cut into, e.g. `TumblingEventTimeWindows.of(Time.seconds(5))`. */
   window<W extends Window>(assigner: WindowAssigner<TaggedUnion<T1, T2>, W>): JoinedStreamsWithWindow<T1, T2, KEY, W> {
-    checkAssigner(assigner);
-    return new JoinedStreamsWithWindow(this.input1, this.input2, this.keySelector1, this.keySelector2, assigner);
+    return new JoinedStreamsWithWindow(this.coGrouped.window(assigner));
   }
 }
 
 /** A join with its window; optionally a trigger, an evictor and allowed lateness, then `apply`. */
 export class JoinedStreamsWithWindow<T1, T2, KEY, W extends Window> {
-  private customTrigger: Trigger<TaggedUnion<T1, T2>, W> | undefined;
-  private customEvictor: Evictor<TaggedUnion<T1, T2>, W> | undefined;
-  private lateness = 0;
-
-  constructor(
-    private readonly input1: DataStream<T1>,
-    private readonly input2: DataStream<T2>,
-    private readonly keySelector1: (value: T1) => KEY,
-    private readonly keySelector2: (value: T2) => KEY,
-    private readonly assigner: WindowAssigner<TaggedUnion<T1, T2>, W>,
-  ) {}
+  constructor(private readonly coGrouped: CoGroupedStreamsWithWindow<T1, T2, KEY, W>) {}
 
   trigger(trigger: Trigger<TaggedUnion<T1, T2>, W>): this {
-    this.customTrigger = trigger;
+    this.coGrouped.trigger(trigger);
     return this;
   }
   /** Sees the tagged elements of both inputs (`{ input: 1 | 2, value }`). */
   evictor(evictor: Evictor<TaggedUnion<T1, T2>, W>): this {
-    this.customEvictor = evictor;
+    this.coGrouped.evictor(evictor);
     return this;
   }
   /** How long after the watermark passes a window's end its elements are kept for late ones (ms). */
   allowedLateness(lateness: number): this {
-    if (!(lateness >= 0)) throw new RangeError(`The allowed lateness cannot be negative (was ${lateness}).`);
-    this.lateness = lateness;
+    this.coGrouped.allowedLateness(lateness);
     return this;
   }
 
@@ -108,14 +90,7 @@ export class JoinedStreamsWithWindow<T1, T2, KEY, W extends Window> {
   apply<OUT>(fn: FlatJoinFunction<T1, T2, OUT>): SingleOutputStreamOperator<OUT>;
   apply<OUT>(fn: JoinFunction<T1, T2, OUT> | FlatJoinFunction<T1, T2, OUT>): SingleOutputStreamOperator<OUT> {
     const join = new JoinCoGroupFunction<T1, T2, OUT>(checkFunction(fn, 'apply', 'join', 'JoinFunction or FlatJoinFunction'));
-    const coGrouped = new CoGroupedStreams(this.input1, this.input2)
-      .where(this.keySelector1)
-      .equalTo(this.keySelector2)
-      .window(this.assigner)
-      .allowedLateness(this.lateness);
-    if (this.customTrigger !== undefined) coGrouped.trigger(this.customTrigger);
-    if (this.customEvictor !== undefined) coGrouped.evictor(this.customEvictor);
-    return coGrouped.applyWindowFunction(new CoGroupWindowFunction<T1, T2, OUT, KEY, W>(join), 'Window(Join)');
+    return this.coGrouped.applyWindowFunction(new CoGroupWindowFunction<T1, T2, OUT, KEY, W>(join), 'Window(Join)');
   }
 }
 
