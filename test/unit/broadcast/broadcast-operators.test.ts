@@ -19,7 +19,7 @@ import { CoBroadcastWithKeyedOperator } from '../../../src/api/operators/co-broa
 import { CoBroadcastWithNonKeyedOperator } from '../../../src/api/operators/co-broadcast-with-non-keyed-operator.js';
 import { MapStateDescriptor, ValueStateDescriptor } from '../../../src/api/state/state-descriptor.js';
 import { ManualProcessingTime, newBackend, rangeOf } from '../state/state-test-support.js';
-import { TwoInputHarness } from './two-input-harness.js';
+import { TwoInputHarness } from '../state/two-input-harness.js';
 
 /** A rule: events of at least `min` match it; `min: null` removes the rule. */
 type Rule = { name: string; min: number | null };

@@ -11,7 +11,7 @@ import { CoProcessOperator } from '../../../src/api/operators/co-operators.js';
 import { KeyedCoProcessOperator } from '../../../src/api/operators/keyed-co-process-operator.js';
 import { ValueStateDescriptor } from '../../../src/api/state/state-descriptor.js';
 import { ManualProcessingTime, newBackend, rangeOf } from '../state/state-test-support.js';
-import { TwoInputHarness } from './two-input-harness.js';
+import { TwoInputHarness } from '../state/two-input-harness.js';
 
 type Order = { id: string; amount: number };
 type Payment = { id: string; paid: number };

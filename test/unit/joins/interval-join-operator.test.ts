@@ -9,7 +9,8 @@ import { OutputTag } from '../../../src/api/common/output-tag.js';
 import { ProcessJoinFunction } from '../../../src/api/functions/join-functions.js';
 import { IntervalJoinOperator } from '../../../src/api/operators/interval-join-operator.js';
 import { MapStateDescriptor } from '../../../src/api/state/state-descriptor.js';
-import { TwoInputHarness } from './two-input-harness.js';
+import type { HarnessSnapshot } from '../state/two-input-harness.js';
+import { TwoInputHarness } from '../state/two-input-harness.js';
 import { ManualProcessingTime, newBackend } from '../state/state-test-support.js';
 
 type Event = [key: string, label: string];
@@ -28,7 +29,7 @@ interface Bounds {
 async function harnessOf(
   bounds: Bounds,
   fn: ConstructorParameters<typeof IntervalJoinOperator<Event, Event, string>>[0]['fn'] = pair,
-  backend?: HeapKeyedStateBackend,
+  restoreFrom?: HarnessSnapshot,
 ): Promise<TwoInputHarness<Event, Event>> {
   const clock = new ManualProcessingTime(0);
   const op = new IntervalJoinOperator<Event, Event, string>({
@@ -40,8 +41,8 @@ async function harnessOf(
     leftLateDataOutputTag: bounds.leftLate,
     rightLateDataOutputTag: bounds.rightLate,
   });
-  const harness = new TwoInputHarness<Event, Event>(op, byKey, byKey, backend ?? newBackend(clock), clock);
-  await harness.open(backend !== undefined);
+  const harness = new TwoInputHarness<Event, Event>(op, byKey, byKey, newBackend(clock), clock);
+  await harness.open(restoreFrom);
   return harness;
 }
 
@@ -176,7 +177,8 @@ test('the watermark is the minimum of both inputs: one input ahead makes nothing
 });
 
 /** The operator's buffers for `key`, read through the backend as the operator registered them. */
-function buffered(backend: HeapKeyedStateBackend, key: string): { left: number[]; right: number[] } {
+function buffered(backend: HeapKeyedStateBackend | undefined, key: string): { left: number[]; right: number[] } {
+  assert.ok(backend !== undefined, 'the interval join runs on a keyed backend');
   backend.setCurrentKey(key);
   const left = backend.getMapState(new MapStateDescriptor<number, unknown>('LEFT_BUFFER'));
   const right = backend.getMapState(new MapStateDescriptor<number, unknown>('RIGHT_BUFFER'));
@@ -222,10 +224,7 @@ test('buffers and cleanup timers are keyed state: a snapshot restored into a new
   const first = await harnessOf({ lower: 0, upper: 10 });
   first.process1(['a', 'L'], 100);
   first.process1(['b', 'M'], 100);
-  const snapshot = first.backend.snapshot();
-  const restored = newBackend(new ManualProcessingTime(0));
-  restored.restore(snapshot);
-  const second = await harnessOf({ lower: 0, upper: 10 }, pair, restored);
+  const second = await harnessOf({ lower: 0, upper: 10 }, pair, first.snapshot());
   second.process2(['a', 'R'], 105);
   assert.deepEqual(second.take(), [['L+R', 105]]);
   second.watermark(110);

@@ -1,6 +1,6 @@
 import type { OutputTag } from '../../../src/api/common/output-tag.js';
 import type { Output } from '../../../src/api/common/records.js';
-import type { OneInputStreamOperator, OperatorServices, RuntimeExecutionMode } from '../../../src/api/operators/stream-operator.js';
+import type { OneInputStreamOperator, OperatorServices, OperatorSetup, RuntimeExecutionMode } from '../../../src/api/operators/stream-operator.js';
 import type { HeapKeyedStateBackend } from '../../../src/runtime/state/heap-keyed-state-backend.js';
 import type { ManualProcessingTime } from './state-test-support.js';
 import { RuntimeContext } from '../../../src/api/common/runtime-context.js';
@@ -10,6 +10,31 @@ export interface Emitted {
   value: unknown;
   timestamp: number;
   side?: string;
+}
+
+/**
+ * What a StreamTask hands an operator in `setup`: an output recording into `emitted` and
+ * `watermarks`, services on the manual clock, and a runtime context of subtask 1/1.
+ */
+export function operatorSetup(emitted: Emitted[], watermarks: number[], clock: ManualProcessingTime, mode: RuntimeExecutionMode = 'STREAMING'): OperatorSetup {
+  const output: Output<unknown> = {
+    collect: (value, timestamp) => emitted.push({ value, timestamp }),
+    collectSide: (tag: OutputTag<unknown>, value, timestamp) => emitted.push({ value, timestamp, side: tag.id }),
+    emitWatermark: (watermark) => watermarks.push(watermark),
+  };
+  const services: OperatorServices = {
+    stdout: () => undefined,
+    stderr: () => undefined,
+    sendToCoordinator: () => undefined,
+    processingTime: () => clock.now(),
+    scheduleProcessingTime: (time, callback) => clock.schedule(time, callback),
+  };
+  const runtimeContext = new RuntimeContext(
+    { taskName: 'op', indexOfThisSubtask: 0, numberOfParallelSubtasks: 1, maxNumberOfParallelSubtasks: 128, attemptNumber: 0, taskNameWithSubtasks: 'op (1/1)#0' },
+    { jobId: '0'.repeat(32), jobName: 'test' },
+    new Map(),
+  );
+  return { operatorId: 'op', operatorName: 'op', runtimeContext, output, runtimeMode: mode, services };
 }
 
 /**
@@ -29,27 +54,7 @@ export class OneInputHarness<IN> {
   ) {}
 
   async open(): Promise<void> {
-    const emitted = this.emitted;
-    const watermarks = this.watermarks;
-    const output: Output<unknown> = {
-      collect: (value, timestamp) => emitted.push({ value, timestamp }),
-      collectSide: (tag: OutputTag<unknown>, value, timestamp) => emitted.push({ value, timestamp, side: tag.id }),
-      emitWatermark: (watermark) => watermarks.push(watermark),
-    };
-    const clock = this.clock;
-    const services: OperatorServices = {
-      stdout: () => undefined,
-      stderr: () => undefined,
-      sendToCoordinator: () => undefined,
-      processingTime: () => clock.now(),
-      scheduleProcessingTime: (time, callback) => clock.schedule(time, callback),
-    };
-    const runtimeContext = new RuntimeContext(
-      { taskName: 'op', indexOfThisSubtask: 0, numberOfParallelSubtasks: 1, maxNumberOfParallelSubtasks: 128, attemptNumber: 0, taskNameWithSubtasks: 'op (1/1)#0' },
-      { jobId: '0'.repeat(32), jobName: 'test' },
-      new Map(),
-    );
-    this.operator.setup({ operatorId: 'op', operatorName: 'op', runtimeContext, output, runtimeMode: this.mode, services });
+    this.operator.setup(operatorSetup(this.emitted, this.watermarks, this.clock, this.mode));
     await this.operator.initializeState?.({
       isRestored: () => false,
       operatorStateBackend: new DefaultOperatorStateBackend(),

@@ -1,11 +1,9 @@
-import type { OutputTag } from '../../../src/api/common/output-tag.js';
-import type { Output } from '../../../src/api/common/records.js';
-import type { OperatorServices, TwoInputStreamOperator } from '../../../src/api/operators/stream-operator.js';
+import type { TwoInputStreamOperator } from '../../../src/api/operators/stream-operator.js';
 import type { HeapKeyedStateBackend } from '../../../src/runtime/state/heap-keyed-state-backend.js';
 import type { OperatorStateSnapshot } from '../../../src/runtime/state/default-operator-state-backend.js';
-import type { ManualProcessingTime } from '../state/state-test-support.js';
-import type { Emitted } from '../state/operator-harness.js';
-import { RuntimeContext } from '../../../src/api/common/runtime-context.js';
+import type { ManualProcessingTime } from './state-test-support.js';
+import type { Emitted } from './operator-harness.js';
+import { operatorSetup } from './operator-harness.js';
 import { DefaultOperatorStateBackend } from '../../../src/runtime/state/default-operator-state-backend.js';
 
 /** A snapshot of a two-input operator's state backends, as a checkpoint would keep it. */
@@ -33,32 +31,12 @@ export class TwoInputHarness<IN1, IN2> {
   ) {}
 
   async open(restoreFrom?: HarnessSnapshot): Promise<void> {
-    const emitted = this.emitted;
-    const watermarks = this.watermarks;
-    const output: Output<unknown> = {
-      collect: (value, timestamp) => emitted.push({ value, timestamp }),
-      collectSide: (tag: OutputTag<unknown>, value, timestamp) => emitted.push({ value, timestamp, side: tag.id }),
-      emitWatermark: (watermark) => watermarks.push(watermark),
-    };
-    const clock = this.clock;
-    const services: OperatorServices = {
-      stdout: () => undefined,
-      stderr: () => undefined,
-      sendToCoordinator: () => undefined,
-      processingTime: () => clock.now(),
-      scheduleProcessingTime: (time, callback) => clock.schedule(time, callback),
-    };
-    const runtimeContext = new RuntimeContext(
-      { taskName: 'op', indexOfThisSubtask: 0, numberOfParallelSubtasks: 1, maxNumberOfParallelSubtasks: 128, attemptNumber: 0, taskNameWithSubtasks: 'op (1/1)#0' },
-      { jobId: '0'.repeat(32), jobName: 'test' },
-      new Map(),
-    );
     if (restoreFrom !== undefined) {
       const { bytes, states } = restoreFrom.operatorState;
       this.operatorBackend.restore(states.map((s) => ({ bytes, name: s.name, mode: s.mode, from: 0, to: s.count })));
       if (restoreFrom.keyedState !== undefined) this.backend?.restore(restoreFrom.keyedState);
     }
-    this.operator.setup({ operatorId: 'op', operatorName: 'op', runtimeContext, output, runtimeMode: 'STREAMING', services });
+    this.operator.setup(operatorSetup(this.emitted, this.watermarks, this.clock));
     await this.operator.initializeState?.({
       isRestored: () => restoreFrom !== undefined,
       operatorStateBackend: this.operatorBackend,
@@ -85,6 +63,15 @@ export class TwoInputHarness<IN1, IN2> {
 
   snapshot(): HarnessSnapshot {
     return { operatorState: this.operatorBackend.snapshot(), keyedState: this.backend?.snapshot() };
+  }
+
+  /** Main-output records as `[value, timestamp]`, taken out of the buffer (side outputs stay). */
+  take(): [unknown, number][] {
+    const main = this.emitted.filter((e) => e.side === undefined).map((e): [unknown, number] => [e.value, e.timestamp]);
+    const side = this.emitted.filter((e) => e.side !== undefined);
+    this.emitted.length = 0;
+    this.emitted.push(...side);
+    return main;
   }
 
   /** Main-output values, in order. */
